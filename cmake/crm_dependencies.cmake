@@ -19,3 +19,12 @@ endif()
 if(CRM_BUILD_TESTS)
   crm_require(Catch2 catch2 2.13)
 endif()
+
+# Header-only private dependencies: take their include directories only, so that neither the
+# installed nor the build-tree export of our static libraries names their targets.
+function(crm_use_headers target dependency)
+  target_include_directories(${target} SYSTEM PRIVATE
+    $<TARGET_PROPERTY:${dependency},INTERFACE_INCLUDE_DIRECTORIES>)
+  target_compile_definitions(${target} PRIVATE
+    $<TARGET_PROPERTY:${dependency},INTERFACE_COMPILE_DEFINITIONS>)
+endfunction()

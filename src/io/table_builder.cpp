@@ -1,1 +1,372 @@
-// placeholder: implemented in a following commit
+#include "table_builder.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace crm::io::detail {
+
+std::string_view trim_blanks(std::string_view text) noexcept {
+  std::size_t b = 0;
+  std::size_t e = text.size();
+  while (b < e && (text[b] == ' ' || text[b] == '\t')) ++b;
+  while (e > b && (text[e - 1] == ' ' || text[e - 1] == '\t')) --e;
+  return text.substr(b, e - b);
+}
+
+bool is_plain_integer(std::string_view text, std::int64_t& value) noexcept {
+  if (text.empty() || text.size() > 18 || (text[0] == '0' && text.size() > 1)) return false;
+  std::int64_t v = 0;
+  for (const char ch : text) {
+    if (ch < '0' || ch > '9') return false;
+    v = v * 10 + (ch - '0');
+  }
+  value = v;
+  return true;
+}
+
+namespace {
+
+column_storage storage_of(value_type type) noexcept {
+  switch (type) {
+    case value_type::money:
+    case value_type::integer:
+    case value_type::timestamp:
+    case value_type::id: return column_storage::int64;
+    case value_type::decimal: return column_storage::real;
+    case value_type::boolean: return column_storage::boolean;
+    case value_type::text: return column_storage::dictionary;
+  }
+  return column_storage::dictionary;
+}
+
+std::string_view type_word(value_type type) noexcept {
+  switch (type) {
+    case value_type::money: return "amount of money";
+    case value_type::decimal: return "number";
+    case value_type::integer: return "whole number";
+    case value_type::boolean: return "yes/no value";
+    case value_type::timestamp: return "date or time";
+    case value_type::id:
+    case value_type::text: return "value";
+  }
+  return "value";
+}
+
+std::uint32_t intern(absl::flat_hash_map<std::string, std::uint32_t>& index, string_pool& pool,
+                     std::string_view text) {
+  // Debian's abseil has its own string_view type: convert for the heterogeneous lookup.
+  const auto it = index.find(absl::string_view(text.data(), text.size()));
+  if (it != index.end()) return it->second;
+  const std::uint32_t code = pool.add(text);
+  index.emplace(std::string(text), code);
+  return code;
+}
+
+}  // namespace
+
+chunk_builder::chunk_builder(const build_plan& plan) : plan_(&plan) {
+  columns_.resize(plan.columns.size());
+  slots_.resize(plan.columns.size());
+  reset();
+}
+
+void chunk_builder::reset() {
+  for (std::size_t i = 0; i < columns_.size(); ++i) {
+    chunk_column& c = columns_[i];
+    c.storage = storage_of(plan_->columns[i].type);
+    c.ints_only = plan_->columns[i].type == value_type::id;
+    c.ints.clear();
+    c.reals.clear();
+    c.bools.clear();
+    c.codes.clear();
+    c.pool.clear();
+    c.index.clear();
+    c.missing = 0;
+    c.has_time = false;
+    c.evidence = {};
+  }
+  rejects_.clear();
+  error_ = {};
+  rows_ = 0;
+  rows_seen_ = 0;
+}
+
+bool chunk_builder::convert(std::size_t index, std::string_view cell, slot& out,
+                            std::string& reason) {
+  const column_plan& plan = plan_->columns[index];
+  out.is_text = false;
+  out.missing = is_missing(cell);
+  if (out.missing) return true;
+  parse_status status = parse_status::ok;
+  switch (plan.type) {
+    case value_type::id: {
+      out.text = trim_blanks(cell);
+      out.is_text = !is_plain_integer(out.text, out.i);
+      return true;
+    }
+    case value_type::text: out.text = trim_blanks(cell); out.is_text = true; return true;
+    case value_type::money: status = parse_money(cell, out.i, plan_->values); break;
+    case value_type::integer: status = parse_integer(cell, out.i, plan_->values); break;
+    case value_type::decimal: status = parse_decimal(cell, out.d, plan_->values); break;
+    case value_type::boolean: {
+      bool b = false;
+      status = parse_bool(cell, b);
+      out.i = b ? 1 : 0;
+      break;
+    }
+    case value_type::timestamp: {
+      value_options options = plan_->values;
+      options.dates = plan.order;
+      timestamp_value ts;
+      status = parse_timestamp(cell, ts, options);
+      if (status == parse_status::needs_date_order) {
+        reason = "day/month order of this date is ambiguous; pass --date-order mdy or dmy";
+        return false;
+      }
+      out.i = ts.has_offset ? plan_->zone->to_local(ts.local_seconds - ts.offset_seconds)
+                            : ts.local_seconds;
+      out.d = ts.has_time ? 1.0 : 0.0;
+      break;
+    }
+  }
+  if (status == parse_status::ok) return true;
+  reason = "not a valid " + std::string(type_word(plan.type));
+  return false;
+}
+
+void chunk_builder::commit(std::size_t index, const slot& value) {
+  chunk_column& c = columns_[index];
+  if (value.missing) ++c.missing;
+  switch (c.storage) {
+    case column_storage::int64:
+      if (value.is_text) {  // an id that is not a plain integer: switch to a dictionary
+        for (const std::int64_t v : c.ints) {
+          c.codes.push_back(v == missing_int64 ? missing_code
+                                               : intern(c.index, c.pool, std::to_string(v)));
+        }
+        c.ints.clear();
+        c.storage = column_storage::dictionary;
+        c.ints_only = false;
+        c.codes.push_back(intern(c.index, c.pool, value.text));
+        return;
+      }
+      c.ints.push_back(value.missing ? missing_int64 : value.i);
+      if (!value.missing && value.d != 0.0) c.has_time = true;
+      return;
+    case column_storage::real:
+      c.reals.push_back(value.missing ? std::numeric_limits<double>::quiet_NaN() : value.d);
+      return;
+    case column_storage::boolean:
+      c.bools.push_back(value.missing ? missing_bool : static_cast<std::uint8_t>(value.i));
+      return;
+    case column_storage::dictionary:
+    case column_storage::int_dictionary:
+      c.codes.push_back(value.missing ? missing_code : intern(c.index, c.pool, value.text));
+      return;
+  }
+}
+
+void chunk_builder::add(std::span<const std::string_view> fields, std::string_view raw,
+                        std::int64_t line) {
+  ++rows_seen_;
+  if (plan_->survey_only) {
+    survey(fields, line);
+    return;
+  }
+  const std::size_t expected = columns_.size();
+  if (fields.size() != expected) {
+    const bool extra_blank =
+        fields.size() > expected &&
+        std::all_of(fields.begin() + static_cast<std::ptrdiff_t>(expected), fields.end(),
+                    [](std::string_view f) { return trim_blanks(f).empty(); });
+    if (!extra_blank) {
+      reject(line, 0,
+             "row has " + std::to_string(fields.size()) + " fields but the header has " +
+                 std::to_string(expected),
+             {}, raw);
+      return;
+    }
+  }
+  std::string reason;
+  for (std::size_t i = 0; i < expected; ++i) {
+    if (!convert(i, fields[i], slots_[i], reason)) {
+      reject(line, static_cast<std::int64_t>(i) + 1, std::move(reason), fields[i], raw);
+      return;
+    }
+  }
+  for (std::size_t i = 0; i < expected; ++i) commit(i, slots_[i]);
+  ++rows_;
+}
+
+void chunk_builder::add_malformed(std::string reason, std::string_view raw, std::int64_t line) {
+  ++rows_seen_;
+  reject(line, 0, std::move(reason), {}, raw);
+}
+
+void chunk_builder::survey(std::span<const std::string_view> fields, std::int64_t line) {
+  for (std::size_t i = 0; i < columns_.size() && i < fields.size(); ++i) {
+    if (!plan_->columns[i].survey) continue;
+    const day_month_fit fit = classify_day_month(fields[i]);
+    order_evidence& e = columns_[i].evidence;
+    if (fit.mdy && fit.dmy) {
+      ++e.both;
+    } else if (fit.mdy) {
+      if (e.mdy_only++ == 0) e.first_mdy_line = line;
+    } else if (fit.dmy) {
+      if (e.dmy_only++ == 0) e.first_dmy_line = line;
+    }
+  }
+}
+
+void chunk_builder::reject(std::int64_t line, std::int64_t field, std::string reason,
+                           std::string_view value, std::string_view raw) {
+  const std::string column =
+      field > 0 ? plan_->columns[static_cast<std::size_t>(field - 1)].header : std::string();
+  if (plan_->policy == error_policy::fail) {
+    if (!error_.set) error_ = {true, line, field, column, std::move(reason), std::string(value)};
+    return;
+  }
+  chunk_reject r{line, field, column, std::move(reason), std::string(value), {}};
+  if (plan_->keep_rejected_rows) r.text.assign(raw);
+  rejects_.push_back(std::move(r));
+}
+
+table_assembler::table_assembler(const build_plan& plan) : plan_(&plan) {
+  columns_.resize(plan.columns.size());
+  index_.resize(plan.columns.size());
+  for (std::size_t i = 0; i < columns_.size(); ++i) {
+    column& c = columns_[i];
+    c.header = plan.columns[i].header;
+    c.canonical = plan.columns[i].canonical;
+    c.type = plan.columns[i].type;
+    c.storage = storage_of(c.type);
+  }
+}
+
+void table_assembler::reserve(std::size_t rows) {
+  for (column& c : columns_) {
+    switch (c.storage) {
+      case column_storage::int64: c.ints.reserve(rows); break;
+      case column_storage::real: c.reals.reserve(rows); break;
+      case column_storage::boolean: c.bools.reserve(rows); break;
+      default: c.codes.reserve(rows); break;
+    }
+  }
+}
+
+void table_assembler::to_dictionary(std::size_t index) {
+  column& c = columns_[index];
+  c.codes.reserve(c.ints.capacity());
+  for (const std::int64_t v : c.ints) {
+    c.codes.push_back(v == missing_int64 ? missing_code
+                                         : intern(index_[index], c.dictionary, std::to_string(v)));
+  }
+  std::vector<std::int64_t>().swap(c.ints);
+  c.storage = column_storage::dictionary;
+}
+
+void table_assembler::append_dictionary(std::size_t index, chunk_builder::chunk_column& chunk) {
+  column& c = columns_[index];
+  if (chunk.storage == column_storage::int64) {  // an all-integer id chunk into a text column
+    for (const std::int64_t v : chunk.ints) {
+      c.codes.push_back(v == missing_int64 ? missing_code
+                                           : intern(index_[index], c.dictionary, std::to_string(v)));
+    }
+    return;
+  }
+  std::vector<std::uint32_t> remap(chunk.pool.size());
+  for (std::uint32_t k = 0; k < remap.size(); ++k) {
+    remap[k] = intern(index_[index], c.dictionary, chunk.pool[k]);
+  }
+  for (const std::uint32_t code : chunk.codes) {
+    c.codes.push_back(code == missing_code ? missing_code : remap[code]);
+  }
+}
+
+void table_assembler::append(chunk_builder& chunk) {
+  std::vector<chunk_builder::chunk_column>& parts = chunk.columns();
+  for (std::size_t i = 0; i < columns_.size(); ++i) {
+    column& c = columns_[i];
+    chunk_builder::chunk_column& part = parts[i];
+    c.missing += part.missing;
+    c.has_time_of_day = c.has_time_of_day || part.has_time;
+    if (c.storage == column_storage::int64 && part.storage == column_storage::dictionary) {
+      to_dictionary(i);
+    }
+    switch (c.storage) {
+      case column_storage::int64:
+        c.ints.insert(c.ints.end(), part.ints.begin(), part.ints.end());
+        break;
+      case column_storage::real:
+        c.reals.insert(c.reals.end(), part.reals.begin(), part.reals.end());
+        break;
+      case column_storage::boolean:
+        c.bools.insert(c.bools.end(), part.bools.begin(), part.bools.end());
+        break;
+      default: append_dictionary(i, part); break;
+    }
+  }
+  rows_ += chunk.rows();
+}
+
+void make_int_dictionary(column& c) {
+  if (c.storage != column_storage::int64) return;
+  std::vector<std::int64_t> keys;
+  keys.reserve(c.ints.size() / 2 + 1);
+  std::int64_t lo = std::numeric_limits<std::int64_t>::max();
+  std::int64_t hi = std::numeric_limits<std::int64_t>::min();
+  for (const std::int64_t v : c.ints) {
+    if (v == missing_int64) continue;
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  c.codes.resize(c.ints.size());
+  if (lo <= hi && static_cast<std::uint64_t>(hi - lo) <= 4 * c.ints.size() + 1024) {
+    // Dense range: rank through a direct table, no sort and no hashing.
+    std::vector<std::uint32_t> rank(static_cast<std::size_t>(hi - lo) + 1, missing_code);
+    for (const std::int64_t v : c.ints) {
+      if (v != missing_int64) rank[static_cast<std::size_t>(v - lo)] = 0;
+    }
+    std::uint32_t next = 0;
+    for (std::size_t k = 0; k < rank.size(); ++k) {
+      if (rank[k] == 0) {
+        rank[k] = next++;
+        keys.push_back(lo + static_cast<std::int64_t>(k));
+      }
+    }
+    for (std::size_t r = 0; r < c.ints.size(); ++r) {
+      const std::int64_t v = c.ints[r];
+      c.codes[r] = v == missing_int64 ? missing_code : rank[static_cast<std::size_t>(v - lo)];
+    }
+  } else {
+    for (const std::int64_t v : c.ints) {
+      if (v != missing_int64) keys.push_back(v);
+    }
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    for (std::size_t r = 0; r < c.ints.size(); ++r) {
+      const std::int64_t v = c.ints[r];
+      c.codes[r] = v == missing_int64
+                       ? missing_code
+                       : static_cast<std::uint32_t>(
+                             std::lower_bound(keys.begin(), keys.end(), v) - keys.begin());
+    }
+  }
+  keys.shrink_to_fit();
+  c.int_keys = std::move(keys);
+  std::vector<std::int64_t>().swap(c.ints);
+  c.storage = column_storage::int_dictionary;
+}
+
+std::vector<column> table_assembler::finish() {
+  for (column& c : columns_) {
+    if (c.canonical == "customer_id" || (c.canonical == "email" && !std::any_of(
+        columns_.begin(), columns_.end(), [](const column& o) { return o.canonical == "customer_id"; }))) {
+      make_int_dictionary(c);
+    }
+  }
+  return std::move(columns_);
+}
+
+}  // namespace crm::io::detail

@@ -1,1 +1,49 @@
-int main() { return 0; }
+// crm-metrics: customer-management metrics from CRM exports. This file wires the commands;
+// all reading and computing lives in the crm::io and crm::metrics libraries.
+
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include "cli.hpp"
+#include "crm/io/input_error.hpp"
+#include "crm/version.hpp"
+
+namespace {
+
+int fail(const std::string& message, crm::io::exit_code code) {
+  std::fprintf(stderr, "crm-metrics: %s\n", message.c_str());
+  return static_cast<int>(code);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"crm-metrics: customer-management metrics from CRM exports (CSV, JSON)",
+               "crm-metrics"};
+  app.set_version_flag("--version", std::string("crm-metrics ") + crm::version_string);
+  app.require_subcommand(1);
+  app.footer(
+      "Examples:\n"
+      "  crm-metrics inspect examples/data/orders.csv     what is this export?\n"
+      "  crm-metrics schema --lang zh                     recognised tables and header aliases\n"
+      "Exit codes: 0 ok, 64 usage, 65 bad input data, 66 missing input, 74 I/O error.\n"
+      "Docs: docs/cli.md");
+  crm::cli::add_inspect_command(app);
+  crm::cli::add_schema_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : static_cast<int>(crm::io::exit_code::usage);
+  } catch (const crm::io::input_error& e) {
+    return fail(e.what(), crm::io::exit_code::data);
+  } catch (const crm::io::file_error& e) {
+    return fail(e.what(), e.code());
+  } catch (const crm::invalid_input& e) {
+    return fail(e.what(), crm::io::exit_code::data);
+  } catch (const std::exception& e) {
+    return fail(std::string("internal error: ") + e.what(), crm::io::exit_code::io);
+  }
+  return 0;
+}

@@ -21,6 +21,7 @@ enum class encoding : unsigned char {
 
 /// Accepts the names above case-insensitively plus aliases: utf8, utf-8-sig, utf16, utf-16
 /// (BOM decides the byte order), gbk, gb2312, cp936, gb-18030. nullopt for anything else.
+/// utf16 / utf-16 give utf16le: convert_to_utf8 follows a BOM if present, else reads LE.
 [[nodiscard]] std::optional<encoding> parse_encoding(std::string_view name) noexcept;
 
 /// What detection decided, and how many bytes of BOM precede the text.
@@ -44,11 +45,14 @@ struct encoding_guess {
 /// (cleared first). For utf8 this validates and copies the bytes after the BOM.
 /// Throws crm::invalid_input naming `source` and the byte offset of the first byte that is not
 /// valid in `from` (e.g. "not valid GB18030 at byte 1234"). `from` must not be automatic.
+/// Offsets count from the start of `bytes`, BOM included. For utf16le / utf16be a BOM, when
+/// present, decides the byte order. On error `out` is left empty.
 void convert_to_utf8(std::string_view bytes, encoding from, std::string& out,
                      std::string_view source);
 
 /// Converts `utf8` text to `to` (for writing GBK output and for making test fixtures).
-/// Throws crm::invalid_input when a character cannot be represented in `to`.
+/// Throws crm::invalid_input when a character cannot be represented in `to`, when `utf8` is
+/// not valid UTF-8, or when `to` is automatic. Writes no BOM.
 [[nodiscard]] std::string convert_from_utf8(std::string_view utf8, encoding to);
 
 }  // namespace crm::io

@@ -1,0 +1,97 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crm/io/schema.hpp"
+
+namespace crm::io {
+
+/// Missing-value sentinels of the typed columns (a blank or `NA` cell).
+inline constexpr std::int64_t missing_int64 = std::numeric_limits<std::int64_t>::min();
+inline constexpr std::uint32_t missing_code = std::numeric_limits<std::uint32_t>::max();
+inline constexpr std::uint8_t missing_bool = 2;
+// Missing decimals are quiet NaN.
+
+/// Strings stored back to back in one buffer, addressed by a dense 0-based index.
+class string_pool {
+ public:
+  /// Appends a string; returns its index.
+  std::uint32_t add(std::string_view text);
+  [[nodiscard]] std::string_view operator[](std::uint32_t index) const noexcept {
+    return {bytes_.data() + offsets_[index], offsets_[index + 1] - offsets_[index]};
+  }
+  [[nodiscard]] std::size_t size() const noexcept { return offsets_.size() - 1; }
+  void clear() noexcept;
+
+ private:
+  std::string bytes_;
+  std::vector<std::size_t> offsets_{0};
+};
+
+/// Where a column's values live.
+enum class column_storage : std::uint8_t {
+  int64,           ///< `ints`: money (1/10000 units), integers, timestamps (local seconds),
+                   ///< and ids that are all plain non-negative integers
+  real,            ///< `reals`: decimals, NaN = missing
+  boolean,         ///< `bools`: 0, 1, missing_bool
+  dictionary,      ///< `codes` into `dictionary` (first-appearance order): text, other ids
+  int_dictionary,  ///< `codes` into `int_keys` (ascending): the customer id when it is integer
+};
+
+/// One typed column of a table read from a file.
+struct column {
+  std::string header;     ///< as in the file (trimmed); `column_<n>` for an empty header
+  std::string canonical;  ///< canonical name, empty for an unmapped dimension
+  value_type type = value_type::text;
+  column_storage storage = column_storage::dictionary;
+
+  std::vector<std::int64_t> ints;
+  std::vector<double> reals;
+  std::vector<std::uint8_t> bools;
+  std::vector<std::uint32_t> codes;
+  string_pool dictionary;
+  std::vector<std::int64_t> int_keys;
+
+  std::size_t missing = 0;        ///< cells that were blank or `NA`
+  bool has_time_of_day = false;   ///< timestamp: at least one value carried a time
+
+  /// Number of rows.
+  [[nodiscard]] std::size_t size() const noexcept;
+  /// True when row `row` is missing.
+  [[nodiscard]] bool is_missing(std::size_t row) const noexcept;
+  /// The value of row `row` as text, canonical form: money with its decimals, timestamps ISO,
+  /// ids and text as read; empty when missing.
+  [[nodiscard]] std::string text(std::size_t row) const;
+  /// Number of distinct codes (dictionary storage) or keys (int_dictionary); 0 otherwise.
+  [[nodiscard]] std::size_t distinct() const noexcept;
+};
+
+/// A table read from one input: its kind, the header mapping, and typed columns of equal length.
+struct table {
+  std::string source;  ///< path, or "-" for standard input
+  header_mapping mapping;
+  std::size_t rows = 0;
+  std::vector<column> columns;  ///< file order
+
+  [[nodiscard]] table_kind kind() const noexcept { return mapping.kind; }
+  /// The column mapped to a canonical name; nullptr when there is none.
+  [[nodiscard]] const column* find(std::string_view canonical) const noexcept;
+  /// The column with that header (exact, then normalised); nullptr when there is none.
+  [[nodiscard]] const column* find_header(std::string_view header) const;
+  /// The column that identifies customers (customer_id, else email); nullptr when none.
+  /// Its `codes` are dense customer indices 0..distinct()-1 (missing_code when blank).
+  [[nodiscard]] const column* customer_key() const noexcept;
+};
+
+/// Formats 1/10000 units as a decimal with at least 2 and at most 4 decimals ("1280.50").
+[[nodiscard]] std::string format_money(std::int64_t e4);
+
+/// Formats local seconds as `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS`.
+[[nodiscard]] std::string format_timestamp(std::int64_t local_seconds, bool with_time);
+
+}  // namespace crm::io

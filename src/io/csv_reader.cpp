@@ -1,0 +1,307 @@
+#include <algorithm>
+#include <exception>
+#include <optional>
+#include <thread>
+
+#include "crm/io/encoding.hpp"
+#include "crm/io/input_error.hpp"
+#include "reader_detail.hpp"
+
+namespace crm::io::detail {
+namespace {
+
+constexpr std::size_t sniff_bytes = std::size_t{1} << 16;
+constexpr std::size_t min_part_bytes = std::size_t{1} << 20;
+constexpr std::size_t survey_sample_records = 1000;
+
+bool starts_with_bom(std::string_view s) noexcept {
+  return s.size() >= 3 && s[0] == '\xEF' && s[1] == '\xBB' && s[2] == '\xBF';
+}
+
+bool all_blank(std::span<const std::string_view> fields) noexcept {
+  return std::all_of(fields.begin(), fields.end(),
+                     [](std::string_view f) { return trim_blanks(f).empty(); });
+}
+
+// Result of scanning one part of a block with its own chunk_builder.
+struct part_outcome {
+  std::int64_t lines = 0;
+  std::int64_t blank = 0;
+  std::exception_ptr crash;
+};
+
+void scan_part(std::string_view text, const csv_dialect& dialect, chunk_builder& chunk,
+               part_outcome& out, bool stop_on_error) {
+  try {
+    csv_scanner scanner(text, dialect);
+    csv_record record;
+    std::int64_t consumed = 0;
+    std::int64_t blank_records = 0;
+    // The line a record starts on, once next() has skipped the blank lines before it.
+    const auto line_now = [&] { return consumed + scanner.blank_lines() + blank_records + 1; };
+    for (;;) {
+      try {
+        if (!scanner.next(record)) break;
+      } catch (const crm::invalid_input& e) {
+        const std::string_view raw = scanner.failed_raw();
+        chunk.add_malformed(e.reason(), raw, line_now());
+        consumed += 1 + std::count(raw.begin(), raw.end(), '\n');
+        if (stop_on_error) break;
+        continue;
+      }
+      if (all_blank(record.fields)) {
+        blank_records += record.lines;
+        continue;
+      }
+      chunk.add(record.fields, record.raw, line_now());
+      consumed += record.lines;
+      if (stop_on_error && chunk.error().set) break;
+    }
+    out.lines = consumed + scanner.blank_lines() + blank_records;
+    out.blank = scanner.blank_lines() + blank_records;
+  } catch (...) {
+    out.crash = std::current_exception();
+  }
+}
+
+class csv_pass {
+ public:
+  csv_pass(const std::string& name, byte_source& source, const read_options& options,
+           bool check_utf8, bool forced_utf8)
+      : name_(name), source_(source), options_(options), check_utf8_(check_utf8),
+        forced_utf8_(forced_utf8) {}
+
+  // Reads up to the first data record: BOM, dialect, header. Returns the header cells.
+  std::vector<std::string> open(read_report& report);
+  // Runs one pass over all data records, feeding `plan` into chunks; appends to `assembler`
+  // (nullptr in a survey pass, whose evidence is summed into `evidence`).
+  void run(const build_plan& plan, table_assembler* assembler,
+           std::vector<order_evidence>* evidence, read_report& report);
+  [[nodiscard]] const std::vector<std::vector<std::string>>& sample() const { return sample_; }
+
+ private:
+  bool fill();
+  void validate(std::string_view text, std::int64_t line_base) const;
+  void start();
+
+  const std::string& name_;
+  byte_source& source_;
+  const read_options& options_;
+  bool check_utf8_;
+  bool forced_utf8_;
+  std::string buf_;
+  std::size_t pos_ = 0;
+  bool eof_ = false;
+  std::uint64_t offset_ = 0;  // file offset of buf_[0]
+  csv_dialect dialect_;
+  std::int64_t header_lines_ = 0;
+  std::vector<std::vector<std::string>> sample_;
+};
+
+bool csv_pass::fill() {
+  if (eof_) return false;
+  const std::size_t got = source_.read(buf_, options_.block_bytes);
+  if (got < options_.block_bytes) eof_ = true;
+  return got > 0;
+}
+
+void csv_pass::validate(std::string_view text, std::int64_t line_base) const {
+  if (!check_utf8_) return;
+  const std::optional<std::size_t> bad = find_invalid_utf8(text);
+  if (!bad) return;
+  const std::uint64_t at = offset_ + pos_ + *bad;
+  if (!forced_utf8_) throw not_utf8{static_cast<std::size_t>(at)};
+  const auto line = line_base + std::count(text.begin(), text.begin() +
+                                           static_cast<std::ptrdiff_t>(*bad), '\n');
+  throw input_error("not valid UTF-8 at byte " + std::to_string(at) +
+                        "; pass --encoding gb18030 if the file is GBK",
+                    {name_, line, 0, {}});
+}
+
+void csv_pass::start() {
+  source_.rewind();
+  buf_.clear();
+  pos_ = 0;
+  offset_ = 0;
+  eof_ = false;
+  fill();
+  if (starts_with_bom(buf_)) pos_ = 3;
+}
+
+std::vector<std::string> csv_pass::open(read_report& report) {
+  start();
+  report.had_bom = pos_ == 3;
+  while (!eof_ && last_record_end(std::string_view(buf_).substr(pos_)) == 0) fill();
+  std::string_view head = std::string_view(buf_).substr(pos_);
+  if (head.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    throw input_error("the file is empty", {name_, 0, 0, {}});
+  }
+  std::size_t sample_end = eof_ ? head.size() : last_record_end(head.substr(0, sniff_bytes));
+  if (sample_end == 0) sample_end = eof_ ? head.size() : last_record_end(head);
+  const std::string_view sample = head.substr(0, sample_end);
+  validate(sample, 1);
+  dialect_ = sniff_dialect(sample);
+  if (options_.delimiter) {
+    dialect_.delimiter = *options_.delimiter;
+    dialect_.whitespace_aligned = *options_.delimiter == ' ';
+  }
+  if (options_.header) dialect_.has_header = *options_.header;
+  report.dialect = dialect_;
+
+  csv_scanner scanner(sample, dialect_);
+  csv_record record;
+  std::vector<std::string> headers;
+  bool first = true;
+  try {
+    while (scanner.next(record) && sample_.size() < survey_sample_records) {
+      std::vector<std::string> cells(record.fields.begin(), record.fields.end());
+      if (first && dialect_.has_header) {
+        headers = std::move(cells);
+        report.header_text.assign(record.raw);
+        header_lines_ = record.lines + scanner.blank_lines();
+      } else {
+        if (first) {
+          for (std::size_t i = 0; i < cells.size(); ++i) headers.push_back("column_" + std::to_string(i + 1));
+        }
+        sample_.push_back(std::move(cells));
+      }
+      first = false;
+    }
+  } catch (const crm::invalid_input&) {
+    // The malformed record is reported with its line by the full pass.
+  }
+  return headers;
+}
+
+void csv_pass::run(const build_plan& plan, table_assembler* assembler,
+                   std::vector<order_evidence>* evidence, read_report& report) {
+  start();
+  if (dialect_.has_header) {  // skip the header record
+    csv_scanner scanner(std::string_view(buf_).substr(pos_), dialect_);
+    csv_record record;
+    scanner.next(record);
+    pos_ += scanner.offset();
+  }
+  const unsigned threads = options_.threads != 0 ? options_.threads
+                                                 : std::max(1U, std::thread::hardware_concurrency());
+  std::vector<chunk_builder> chunks;
+  for (unsigned t = 0; t < std::min(threads, 16U); ++t) chunks.emplace_back(plan);
+  std::int64_t line_base = header_lines_ + 1;
+  bool reserved = false;
+  for (;;) {
+    std::string_view rest = std::string_view(buf_).substr(pos_);
+    std::size_t end = eof_ ? rest.size() : last_record_end(rest);
+    if (end == 0 && !eof_) {  // a record longer than a block: read more
+      fill();
+      continue;
+    }
+    const std::string_view text = rest.substr(0, end);
+    validate(text, line_base);
+    const std::size_t wanted = std::max<std::size_t>(1, std::min(chunks.size(), text.size() / min_part_bytes));
+    const std::vector<std::size_t> starts = split_records(text, wanted);
+    std::vector<part_outcome> outcomes(starts.size());
+    const bool stop = plan.policy == error_policy::fail;
+    {
+      std::vector<std::jthread> workers;
+      for (std::size_t k = 1; k < starts.size(); ++k) {
+        const std::size_t b = starts[k];
+        const std::size_t e = k + 1 < starts.size() ? starts[k + 1] : text.size();
+        chunks[k].reset();
+        workers.emplace_back([&, k, b, e] { scan_part(text.substr(b, e - b), dialect_, chunks[k], outcomes[k], stop); });
+      }
+      chunks[0].reset();
+      scan_part(text.substr(0, starts.size() > 1 ? starts[1] : text.size()), dialect_, chunks[0], outcomes[0], stop);
+    }
+    for (std::size_t k = 0; k < starts.size(); ++k) {
+      if (outcomes[k].crash) std::rethrow_exception(outcomes[k].crash);
+      if (chunks[k].error().set) throw_failure(chunks[k].error(), line_base, name_);
+      report.blank_lines += outcomes[k].blank;
+      report.rows_read += chunks[k].rows_seen();
+      if (evidence != nullptr) {
+        for (std::size_t c = 0; c < evidence->size(); ++c) {
+          order_evidence& into = (*evidence)[c];
+          const order_evidence& from = chunks[k].columns()[c].evidence;
+          if (into.mdy_only == 0 && from.mdy_only > 0) into.first_mdy_line = from.first_mdy_line + line_base - 1;
+          if (into.dmy_only == 0 && from.dmy_only > 0) into.first_dmy_line = from.first_dmy_line + line_base - 1;
+          into.mdy_only += from.mdy_only;
+          into.dmy_only += from.dmy_only;
+          into.both += from.both;
+        }
+      }
+      if (assembler != nullptr) {
+        collect_rejects(chunks[k], line_base, name_, report);
+        assembler->append(chunks[k]);
+      }
+      line_base += outcomes[k].lines;
+    }
+    if (assembler != nullptr && !reserved && !eof_ && source_.size_hint() > 0 && end > 0) {
+      const double per_byte = static_cast<double>(assembler->rows()) / static_cast<double>(offset_ + pos_ + end);
+      assembler->reserve(static_cast<std::size_t>(per_byte * static_cast<double>(source_.size_hint()) * 1.02) + 64);
+      reserved = true;
+    }
+    pos_ += end;
+    if (eof_ && pos_ >= buf_.size()) break;
+    buf_.erase(0, pos_);
+    offset_ += pos_;
+    pos_ = 0;
+    fill();
+  }
+  report.lines = line_base - 1;
+}
+
+}  // namespace
+
+std::vector<column> read_csv(const std::string& name, byte_source& source,
+                             const read_options& options, bool check_utf8, bool forced_utf8,
+                             header_mapping& mapping, read_report& report) {
+  csv_pass pass(name, source, options, check_utf8, forced_utf8);
+  const std::vector<std::string> headers = pass.open(report);
+  build_plan plan = plan_columns(name, headers, options, options.zone, mapping);
+
+  // Day/month order: survey the whole column when its sampled dates leave it open.
+  std::vector<std::size_t> surveyed;
+  for (std::size_t c = 0; c < plan.columns.size(); ++c) {
+    column_plan& col = plan.columns[c];
+    if (col.type != value_type::timestamp || col.order != date_order::automatic) continue;
+    for (const auto& row : pass.sample()) {
+      timestamp_value ts;
+      if (c < row.size() && parse_timestamp(row[c], ts, options.values) == parse_status::needs_date_order) {
+        col.survey = true;
+        surveyed.push_back(c);
+        break;
+      }
+    }
+  }
+  if (!surveyed.empty()) {
+    build_plan survey = plan;
+    survey.survey_only = true;
+    std::vector<order_evidence> evidence(plan.columns.size());
+    read_report scratch;
+    pass.run(survey, nullptr, &evidence, scratch);
+    for (const std::size_t c : surveyed) {
+      const order_evidence& e = evidence[c];
+      column_plan& col = plan.columns[c];
+      if (e.mdy_only > 0 && e.dmy_only > 0) {
+        throw input_error("dates mix day/month orders: line " + std::to_string(e.first_mdy_line) +
+                              " is only valid as month/day/year, line " +
+                              std::to_string(e.first_dmy_line) + " only as day/month/year",
+                          {name, 0, static_cast<std::int64_t>(c) + 1, col.header});
+      }
+      if (e.mdy_only == 0 && e.dmy_only == 0) {
+        throw input_error("every date fits both day/month/year and month/day/year; pass "
+                          "--date-order mdy or --date-order dmy",
+                          {name, 0, static_cast<std::int64_t>(c) + 1, col.header});
+      }
+      col.order = e.mdy_only > 0 ? date_order::mdy : date_order::dmy;
+      col.survey = false;
+      report.date_orders.emplace_back(col.header, e.mdy_only > 0 ? "mdy" : "dmy");
+    }
+  }
+  table_assembler assembler(plan);
+  pass.run(plan, &assembler, nullptr, report);
+  report.rows_ok = assembler.rows();
+  report.rows_rejected = report.rows_read - report.rows_ok;
+  return assembler.finish();
+}
+
+}  // namespace crm::io::detail

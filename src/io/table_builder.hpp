@@ -1,0 +1,158 @@
+#pragma once
+
+// Private: turns records of text cells into typed columns, in parallel chunks that are then
+// appended in input order. Used by the CSV and JSON readers.
+
+#include <absl/container/flat_hash_map.h>
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crm/io/reader.hpp"
+#include "crm/io/table.hpp"
+
+namespace crm::io::detail {
+
+/// How one column of the input is typed.
+struct column_plan {
+  std::string header;
+  std::string canonical;
+  value_type type = value_type::text;
+  date_order order = date_order::automatic;  ///< for timestamps
+  bool survey = false;  ///< timestamp whose day/month order is being surveyed
+};
+
+/// Everything a chunk needs to convert cells; shared read-only by all chunks.
+struct build_plan {
+  std::string source;
+  std::vector<column_plan> columns;
+  value_options values;
+  const time_zone* zone = nullptr;
+  error_policy policy = error_policy::fail;
+  bool keep_rejected_rows = true;
+  bool survey_only = false;  ///< only classify day/month orders; build nothing
+};
+
+/// Day/month evidence gathered by a survey pass for one column.
+struct order_evidence {
+  std::size_t mdy_only = 0;
+  std::size_t dmy_only = 0;
+  std::size_t both = 0;
+  std::int64_t first_mdy_line = 0;  ///< local line numbers (chunk-relative until rebased)
+  std::int64_t first_dmy_line = 0;
+};
+
+/// A cell-to-column converter for one chunk of records. Not thread-safe; one per thread.
+class chunk_builder {
+ public:
+  explicit chunk_builder(const build_plan& plan);
+
+  /// Clears the data of the previous chunk, keeping allocations.
+  void reset();
+
+  /// Converts one record. `line` is its 1-based line relative to the chunk. Under
+  /// error_policy::fail the first bad record sets error() and the caller must stop.
+  void add(std::span<const std::string_view> fields, std::string_view raw, std::int64_t line);
+
+  /// Counts a record the scanner could not split (e.g. an unclosed quote) and rejects it.
+  void add_malformed(std::string reason, std::string_view raw, std::int64_t line);
+
+  struct failure {
+    bool set = false;
+    std::int64_t line = 0;   ///< chunk-relative
+    std::int64_t field = 0;  ///< 1-based
+    std::string column;
+    std::string reason;
+    std::string value;
+  };
+  [[nodiscard]] const failure& error() const noexcept { return error_; }
+  [[nodiscard]] std::size_t rows() const noexcept { return rows_; }
+  [[nodiscard]] std::size_t rows_seen() const noexcept { return rows_seen_; }
+
+  /// Typed data of the chunk.
+  struct chunk_column {
+    column_storage storage = column_storage::dictionary;
+    bool ints_only = true;  ///< id column still holding plain integers in `ints`
+    std::vector<std::int64_t> ints;
+    std::vector<double> reals;
+    std::vector<std::uint8_t> bools;
+    std::vector<std::uint32_t> codes;
+    string_pool pool;
+    absl::flat_hash_map<std::string, std::uint32_t> index;
+    std::size_t missing = 0;
+    bool has_time = false;
+    order_evidence evidence;
+  };
+  [[nodiscard]] std::vector<chunk_column>& columns() noexcept { return columns_; }
+
+  struct chunk_reject {
+    std::int64_t line = 0;
+    std::int64_t field = 0;
+    std::string column;
+    std::string reason;
+    std::string value;
+    std::string text;
+  };
+  [[nodiscard]] std::vector<chunk_reject>& rejects() noexcept { return rejects_; }
+
+ private:
+  // A converted cell, waiting for the whole record to be valid before it is stored.
+  struct slot {
+    bool missing = false;
+    bool is_text = false;
+    std::int64_t i = 0;
+    double d = 0.0;
+    std::string_view text;
+  };
+  bool convert(std::size_t index, std::string_view cell, slot& out, std::string& reason);
+  void commit(std::size_t index, const slot& value);
+  void reject(std::int64_t line, std::int64_t field, std::string reason, std::string_view value,
+              std::string_view raw);
+  void survey(std::span<const std::string_view> fields, std::int64_t line);
+
+  const build_plan* plan_;
+  std::vector<chunk_column> columns_;
+  std::vector<slot> slots_;
+  std::vector<chunk_reject> rejects_;
+  failure error_;
+  std::size_t rows_ = 0;
+  std::size_t rows_seen_ = 0;
+};
+
+/// Appends chunks, in input order, into the table's columns.
+class table_assembler {
+ public:
+  explicit table_assembler(const build_plan& plan);
+
+  /// Reserves room for about `rows` rows.
+  void reserve(std::size_t rows);
+  /// Moves the chunk's data to the end of the table.
+  void append(chunk_builder& chunk);
+  /// The finished columns; the customer key (customer_id, else email) gets dense codes.
+  [[nodiscard]] std::vector<column> finish();
+  [[nodiscard]] std::size_t rows() const noexcept { return rows_; }
+
+ private:
+  void append_dictionary(std::size_t index, chunk_builder::chunk_column& chunk);
+  void to_dictionary(std::size_t index);
+
+  const build_plan* plan_;
+  std::vector<column> columns_;
+  std::vector<absl::flat_hash_map<std::string, std::uint32_t>> index_;
+  std::size_t rows_ = 0;
+};
+
+/// Replaces an int64 id column by dense codes into its sorted distinct values.
+void make_int_dictionary(column& c);
+
+/// True when `text` is a plain non-negative integer without leading zeros that fits int64.
+[[nodiscard]] bool is_plain_integer(std::string_view text, std::int64_t& value) noexcept;
+
+/// `text` without surrounding blanks (space, tab).
+[[nodiscard]] std::string_view trim_blanks(std::string_view text) noexcept;
+
+}  // namespace crm::io::detail

@@ -1,0 +1,43 @@
+#pragma once
+
+// The command line: CLI11 wiring only. Each command registers its options and a callback.
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+#include "crm/io/reader.hpp"
+
+namespace crm::cli {
+
+/// Options every command that reads inputs shares (--encoding, --map, --tz, ...).
+struct input_settings {
+  std::string encoding = "auto";
+  std::string delimiter;
+  bool no_header = false;
+  std::vector<std::string> maps;
+  std::string table;
+  std::string tz = "UTC";
+  std::string decimal = ".";
+  std::string thousands;
+  std::string date_order = "auto";
+  std::string on_error = "fail";
+  std::string rejects;
+  unsigned threads = 0;
+};
+
+/// Registers the shared input options on a subcommand.
+void add_input_options(CLI::App& command, input_settings& settings);
+
+/// Turns the settings into reader options; throws CLI::ValidationError on a bad value.
+[[nodiscard]] io::read_options to_read_options(const input_settings& settings);
+
+/// Prints read / ok / rejected counts (by reason) on stderr under --on-error skip, and writes
+/// the rejects file when asked.
+void report_rejects(const io::read_result& result, const input_settings& settings);
+
+void add_inspect_command(CLI::App& app);
+void add_schema_command(CLI::App& app);
+
+}  // namespace crm::cli
