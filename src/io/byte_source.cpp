@@ -40,22 +40,17 @@ file_source::~file_source() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-std::size_t file_source::read(std::string& out, std::size_t max) {
-  const std::size_t old = out.size();
-  out.resize(old + max);
+std::size_t file_source::read(char* out, std::size_t max) {
   std::size_t got = 0;
   while (got < max) {
-    const ssize_t n = ::read(fd_, out.data() + old + got, max - got);
+    const ssize_t n = ::read(fd_, out + got, max - got);
     if (n < 0) {
       if (errno == EINTR) continue;
-      const int err = errno;
-      out.resize(old + got);
-      fail(path_, "read", err, exit_code::io);
+      fail(path_, "read", errno, exit_code::io);
     }
     if (n == 0) break;
     got += static_cast<std::size_t>(n);
   }
-  out.resize(old + got);
   return got;
 }
 
@@ -63,9 +58,9 @@ void file_source::rewind() {
   if (::lseek(fd_, 0, SEEK_SET) != 0) fail(path_, "rewind", errno, exit_code::io);
 }
 
-std::size_t memory_source::read(std::string& out, std::size_t max) {
+std::size_t memory_source::read(char* out, std::size_t max) {
   const std::size_t n = std::min(max, bytes_.size() - pos_);
-  out.append(bytes_.data() + pos_, n);
+  std::memcpy(out, bytes_.data() + pos_, n);
   pos_ += n;
   return n;
 }
@@ -88,10 +83,14 @@ std::string read_stdin() {
 std::string read_file(const std::string& path) {
   file_source source(path);
   std::string all;
-  all.reserve(static_cast<std::size_t>(source.size_hint()));
-  while (source.read(all, std::size_t{1} << 24) > 0) {
+  constexpr std::size_t step = std::size_t{1} << 24;
+  for (;;) {
+    const std::size_t old = all.size();
+    all.resize(old + step);
+    const std::size_t got = source.read(all.data() + old, step);
+    all.resize(old + got);
+    if (got < step) return all;
   }
-  return all;
 }
 
 }  // namespace crm::io::detail

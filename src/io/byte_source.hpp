@@ -16,8 +16,8 @@ class byte_source {
   byte_source(const byte_source&) = delete;
   byte_source& operator=(const byte_source&) = delete;
   virtual ~byte_source() = default;
-  /// Appends up to `max` bytes to `out`; returns how many (0 at the end).
-  virtual std::size_t read(std::string& out, std::size_t max) = 0;
+  /// Reads up to `max` bytes into `out`; returns how many (fewer only at the end, 0 there).
+  virtual std::size_t read(char* out, std::size_t max) = 0;
   /// Starts again from the first byte.
   virtual void rewind() = 0;
   /// Total size when known (regular files, memory), else 0.
@@ -32,7 +32,7 @@ class file_source final : public byte_source {
   file_source(const file_source&) = delete;
   file_source& operator=(const file_source&) = delete;
   ~file_source() override;
-  std::size_t read(std::string& out, std::size_t max) override;
+  std::size_t read(char* out, std::size_t max) override;
   void rewind() override;
   [[nodiscard]] std::uint64_t size_hint() const noexcept override { return size_; }
 
@@ -46,7 +46,7 @@ class file_source final : public byte_source {
 class memory_source final : public byte_source {
  public:
   explicit memory_source(std::string_view bytes) noexcept : bytes_(bytes) {}
-  std::size_t read(std::string& out, std::size_t max) override;
+  std::size_t read(char* out, std::size_t max) override;
   void rewind() override { pos_ = 0; }
   [[nodiscard]] std::uint64_t size_hint() const noexcept override { return bytes_.size(); }
 

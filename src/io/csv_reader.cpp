@@ -1,5 +1,7 @@
 #include <algorithm>
+#include <cstring>
 #include <exception>
+#include <memory>
 #include <optional>
 #include <thread>
 
@@ -81,6 +83,7 @@ class csv_pass {
 
  private:
   bool fill();
+  [[nodiscard]] std::string_view view() const noexcept;
   void validate(std::string_view text, std::int64_t line_base) const;
   void start();
 
@@ -89,7 +92,11 @@ class csv_pass {
   const read_options& options_;
   bool check_utf8_;
   bool forced_utf8_;
-  std::string buf_;
+  // The current block: bytes [0, size_) of a buffer allocated once (never zero-filled),
+  // parsed from pos_; the unparsed tail moves to the front before the next read.
+  std::unique_ptr<char[]> buf_;
+  std::size_t capacity_ = 0;
+  std::size_t size_ = 0;
   std::size_t pos_ = 0;
   bool eof_ = false;
   std::uint64_t offset_ = 0;  // file offset of buf_[0]
@@ -98,9 +105,25 @@ class csv_pass {
   std::vector<std::vector<std::string>> sample_;
 };
 
+std::string_view csv_pass::view() const noexcept { return {buf_.get() + pos_, size_ - pos_}; }
+
 bool csv_pass::fill() {
   if (eof_) return false;
-  const std::size_t got = source_.read(buf_, options_.block_bytes);
+  if (pos_ > 0) {  // keep only the unparsed tail
+    std::memmove(buf_.get(), buf_.get() + pos_, size_ - pos_);
+    offset_ += pos_;
+    size_ -= pos_;
+    pos_ = 0;
+  }
+  if (capacity_ - size_ < options_.block_bytes) {  // a record longer than a block: grow
+    const std::size_t grown = std::max(capacity_ * 2, size_ + options_.block_bytes);
+    auto bigger = std::make_unique_for_overwrite<char[]>(grown);
+    std::memcpy(bigger.get(), buf_.get(), size_);
+    buf_ = std::move(bigger);
+    capacity_ = grown;
+  }
+  const std::size_t got = source_.read(buf_.get() + size_, options_.block_bytes);
+  size_ += got;
   if (got < options_.block_bytes) eof_ = true;
   return got > 0;
 }
@@ -120,19 +143,23 @@ void csv_pass::validate(std::string_view text, std::int64_t line_base) const {
 
 void csv_pass::start() {
   source_.rewind();
-  buf_.clear();
+  if (!buf_) {
+    capacity_ = 2 * options_.block_bytes;
+    buf_ = std::make_unique_for_overwrite<char[]>(capacity_);
+  }
+  size_ = 0;
   pos_ = 0;
   offset_ = 0;
   eof_ = false;
   fill();
-  if (starts_with_bom(buf_)) pos_ = 3;
+  if (starts_with_bom(view())) pos_ = 3;
 }
 
 std::vector<std::string> csv_pass::open(read_report& report) {
   start();
   report.had_bom = pos_ == 3;
-  while (!eof_ && last_record_end(std::string_view(buf_).substr(pos_)) == 0) fill();
-  std::string_view head = std::string_view(buf_).substr(pos_);
+  while (!eof_ && last_record_end(view()) == 0) fill();
+  std::string_view head = view();
   if (head.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     throw input_error("the file is empty", {name_, 0, 0, {}});
   }
@@ -177,7 +204,7 @@ void csv_pass::run(const build_plan& plan, table_assembler* assembler,
                    std::vector<order_evidence>* evidence, read_report& report) {
   start();
   if (dialect_.has_header) {  // skip the header record
-    csv_scanner scanner(std::string_view(buf_).substr(pos_), dialect_);
+    csv_scanner scanner(view(), dialect_);
     csv_record record;
     scanner.next(record);
     pos_ += scanner.offset();
@@ -189,7 +216,7 @@ void csv_pass::run(const build_plan& plan, table_assembler* assembler,
   std::int64_t line_base = header_lines_ + 1;
   bool reserved = false;
   for (;;) {
-    std::string_view rest = std::string_view(buf_).substr(pos_);
+    const std::string_view rest = view();
     std::size_t end = eof_ ? rest.size() : last_record_end(rest);
     if (end == 0 && !eof_) {  // a record longer than a block: read more
       fill();
@@ -240,10 +267,7 @@ void csv_pass::run(const build_plan& plan, table_assembler* assembler,
       reserved = true;
     }
     pos_ += end;
-    if (eof_ && pos_ >= buf_.size()) break;
-    buf_.erase(0, pos_);
-    offset_ += pos_;
-    pos_ = 0;
+    if (eof_ && pos_ >= size_) break;
     fill();
   }
   report.lines = line_base - 1;

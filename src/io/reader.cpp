@@ -135,8 +135,8 @@ read_result read_any(const std::string& name, byte_source& source, const read_op
                      const std::function<std::string()>& whole) {
   read_report report;
   report.source = name;
-  std::string head;
-  source.read(head, 4096);
+  std::string head(4096, '\0');
+  head.resize(source.read(head.data(), head.size()));
   source.rewind();
   const encoding forced = options.text_encoding;
   const bool utf16 = forced == encoding::utf16le || forced == encoding::utf16be ||

@@ -70,7 +70,7 @@ char fold_code_point(char32_t cp) noexcept {
   if (cp == 0x00A0 || cp == 0x3000) return ' ';
   if (cp == 0x3010 || cp == 0x3014) return '[';
   if (cp == 0x3011 || cp == 0x3015) return ']';
-  return 0;
+  return '\0';
 }
 
 // First pass of normalize_header: folds every code point, keeps case and separators.
@@ -87,8 +87,8 @@ std::string fold_text(std::string_view text) {
     std::size_t len = sequence_length(lead);
     const auto cp = decode_at(text, i, len);
     if (!cp) len = 1;
-    const char folded = cp ? fold_code_point(*cp) : 0;
-    if (folded != 0) {
+    const char folded = cp ? fold_code_point(*cp) : '\0';
+    if (folded != '\0') {
       out += folded;
     } else {
       out.append(text.substr(i, len));
@@ -352,7 +352,7 @@ std::size_t find_header(const std::vector<header_info>& infos, std::string_view 
   for (std::size_t i = 0; i < infos.size() && !key.empty(); ++i) {
     if (infos[i].key == key) return i;
   }
-  throw invalid_input("--map names a header that is not in the file",
+  throw invalid_input("--map names header " + quoted(trimmed) + ", which is not in the file",
                       input_location{"map_headers", std::string(trimmed), -1, {}});
 }
 
@@ -540,7 +540,7 @@ void check_requirements(kind_trial& trial, std::size_t header_count) {
     return std::any_of(trial.slots.begin(), trial.slots.end(),
                        [&](const slot& s) { return s.canonical == name; });
   };
-  for (const detail::requirement& r : detail::requirements()) {
+  for (const detail::table_requirement& r : detail::table_requirements()) {
     if (r.kind != trial.kind) continue;
     if (std::none_of(r.any_of.begin(), r.any_of.end(), mapped)) {
       trial.missing.emplace_back(r.label);
@@ -553,7 +553,7 @@ void check_requirements(kind_trial& trial, std::size_t header_count) {
   }
   // Eligible kinds score their mapped columns (weak aliases count a little less), always > 0;
   // others score minus their missing requirements plus a fraction for mapped columns, < 0.
-  const double scale = static_cast<double>(header_count + 1);
+  const auto scale = static_cast<double>(header_count + 1);
   trial.eligible = trial.missing.empty();
   trial.score = trial.eligible
                     ? static_cast<double>(trial.mapped) - static_cast<double>(trial.weak) / scale
@@ -635,8 +635,8 @@ void note_choice(const std::vector<kind_trial>& trials, const kind_trial& chosen
   }
   for (const kind_trial& t : trials) {
     if (&t == &chosen || !t.eligible) continue;
-    notes.push_back(std::string(to_string(t.kind)) + " also fits (" + std::to_string(t.mapped) +
-                    " columns) but " + std::string(to_string(chosen.kind)) + " maps " +
+    notes.push_back(std::string(to_string(t.kind)) + " also fits with " + std::to_string(t.mapped) +
+                    " mapped column(s); " + std::string(to_string(chosen.kind)) + " maps " +
                     std::to_string(chosen.mapped));
   }
 }

@@ -161,7 +161,7 @@ constexpr std::string_view only_category[] = {"category"};
 constexpr std::string_view only_amount[] = {"amount"};
 constexpr std::string_view only_entered_at[] = {"entered_at"};
 
-constexpr detail::requirement requirement_list[] = {
+constexpr detail::table_requirement requirement_list[] = {
     {tk::orders, "customer_id", any_customer},
     {tk::orders, "order_at", only_order_at},
     {tk::customers, "customer_id", only_customer},
@@ -291,6 +291,7 @@ constexpr alias alias_list[] = {
     {tk::orders, "order_at", "日期", 2, "zh"},
     {tk::orders, "order_at", "订单创建时间", 3, "taobao"},
     {tk::orders, "order_at", "签约日期", 3, "jiandaoyun"},
+    {tk::orders, "order_at", "提交时间", 3, "fxiaoke"},
     // paid_at
     {tk::orders, "paid_at", "payment date", 1, "en"},
     {tk::orders, "paid_at", "paid date", 1, "en"},
@@ -774,6 +775,6 @@ std::span<const alias> aliases() noexcept { return alias_list; }
 
 namespace crm::detail {
 
-std::span<const requirement> requirements() noexcept { return io::requirement_list; }
+std::span<const table_requirement> table_requirements() noexcept { return io::requirement_list; }
 
 }  // namespace crm::detail

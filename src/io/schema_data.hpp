@@ -11,14 +11,14 @@ namespace crm::detail {
 
 /// One recognition rule of a table: satisfied when any column of `any_of` maps. `label` is what
 /// header_mapping::missing_required reports when it is not ("customer_id", "score|nps|csat|ces").
-struct requirement {
+struct table_requirement {
   io::table_kind kind;
   std::string_view label;
   std::span<const std::string_view> any_of;
 };
 
 /// Every table's requirements, grouped by kind in the order of io::tables().
-[[nodiscard]] std::span<const requirement> requirements() noexcept;
+[[nodiscard]] std::span<const table_requirement> table_requirements() noexcept;
 
 /// Wide survey item columns: a normalised header starting with this prefix is its own canonical
 /// column (CSI items, `q_speed`, `q_staff`).

@@ -24,11 +24,8 @@ constexpr char to_lower(char c) noexcept {
 }
 
 bool equals_ci(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (to_lower(a[i]) != to_lower(b[i])) return false;
-  }
-  return true;
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](char x, char y) { return to_lower(x) == to_lower(y); });
 }
 
 // ASCII white space, NO-BREAK SPACE (U+00A0) and IDEOGRAPHIC SPACE (U+3000), as UTF-8.
@@ -76,16 +73,13 @@ constexpr std::array<std::string_view, 18> currency_tokens{
     "CNY",          "USD",          "EUR",          "GBP",
     "JPY",          "BRL"};
 
-std::size_t currency_prefix(std::string_view s) noexcept {
+// Length of the currency token at the start (or the end) of `s`, 0 if none.
+std::size_t currency_at(std::string_view s, bool at_end) noexcept {
   for (const std::string_view t : currency_tokens) {
-    if (s.size() >= t.size() && equals_ci(s.substr(0, t.size()), t)) return t.size();
-  }
-  return 0;
-}
-
-std::size_t currency_suffix(std::string_view s) noexcept {
-  for (const std::string_view t : currency_tokens) {
-    if (s.size() >= t.size() && equals_ci(s.substr(s.size() - t.size()), t)) return t.size();
+    if (s.size() >= t.size() &&
+        equals_ci(s.substr(at_end ? s.size() - t.size() : 0, t.size()), t)) {
+      return t.size();
+    }
   }
   return 0;
 }
@@ -107,10 +101,10 @@ bool peel_one(std::string_view& s, affixes& a, bool& sign, bool& paren, bool& cu
     a.negative = s.front() == '-';
     s.remove_prefix(1);
     sign = true;
-  } else if (const std::size_t k = currency || a.percent ? 0 : currency_prefix(s); k != 0) {
+  } else if (const std::size_t k = currency || a.percent ? 0 : currency_at(s, false); k != 0) {
     s = trim_front(s.substr(k));
     currency = true;
-  } else if (const std::size_t m = currency || a.percent ? 0 : currency_suffix(s); m != 0) {
+  } else if (const std::size_t m = currency || a.percent ? 0 : currency_at(s, true); m != 0) {
     s = trim_back(s.substr(0, s.size() - m));
     currency = true;
   } else if (allow_percent && !a.percent && !currency && s.ends_with('%')) {
@@ -272,8 +266,9 @@ bool fast_money(std::string_view s, char point, std::int64_t& out) noexcept {
   if (!split_plain(s, point, negative, whole, frac) || whole.size() > 15) return false;
   std::uint64_t kept = 0;
   for (const char c : whole) kept = kept * 10 + digit_value(c);
-  for (std::size_t i = 0; i < 4; ++i)
+  for (std::size_t i = 0; i < 4; ++i) {
     kept = kept * 10 + (i < frac.size() ? digit_value(frac[i]) : 0);
+  }
   const int round_digit = frac.size() > 4 ? frac[4] - '0' : 0;
   const bool sticky = frac.size() > 5 && frac.find_first_not_of('0', 5) != std::string_view::npos;
   std::uint64_t e4 = 0;
@@ -329,10 +324,8 @@ bool is_integer_text(std::string_view s) noexcept {
 
 bool matches_any(std::string_view s, std::initializer_list<std::string_view> words,
                  bool case_insensitive) noexcept {
-  for (const std::string_view w : words) {
-    if (case_insensitive ? equals_ci(s, w) : s == w) return true;
-  }
-  return false;
+  return std::ranges::any_of(
+      words, [&](std::string_view w) { return case_insensitive ? equals_ci(s, w) : s == w; });
 }
 
 }  // namespace

@@ -97,7 +97,8 @@ class cursor {
 enum class date_form : unsigned char { other, day_month };
 enum class meridiem : unsigned char { none, am, pm };
 
-// The fields of a cell as written; `a` and `b` are the first two numbers of a day/month form.
+// The fields of a cell as written. In a day/month form `month` and `day` hold the first and the
+// second number until resolve_date knows the order.
 struct fields {
   date_form form = date_form::other;
   int year = 0;
@@ -113,9 +114,8 @@ struct fields {
 };
 
 constexpr std::int64_t seconds_of(int y, int mo, int d, int h, int mi, int s) noexcept {
-  return std::int64_t{days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d))} *
-             seconds_per_day +
-         h * 3600 + mi * 60 + s;
+  const std::int64_t day = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  return day * seconds_per_day + std::int64_t{h} * 3600 + std::int64_t{mi} * 60 + s;
 }
 
 bool valid_date(int y, int m, int d) noexcept {
@@ -192,7 +192,7 @@ bool number_first(cursor& c, fields& f, int first) noexcept {
     return f.month != 0 && c.eat(sep) && read_year(c, f.year);
   }
   f.form = date_form::day_month;
-  f.month = first;  // a and b are stored as month/day; the order is resolved later
+  f.month = first;  // the order is resolved later (resolve_date)
   return c.number(2, f.day) != 0 && c.eat(sep) && read_year(c, f.year);
 }
 
@@ -303,33 +303,37 @@ bool fast_iso(std::string_view s, timestamp_value& out, parse_status& status) no
   }
   const bool valid = valid_date(v[0], v[1], v[2]) && v[3] <= 23 && v[4] <= 59 && v[5] <= 60;
   status = valid ? parse_status::ok : parse_status::bad;
-  if (valid)
+  if (valid) {
     out = {seconds_of(v[0], v[1], v[2], v[3], v[4], v[5] == 60 ? 59 : v[5]), 0, false, n == 19};
+  }
   return true;
 }
 
 // All digits: compact dates (8, 14 digits) and epoch seconds (9-10) or milliseconds (12-13).
 parse_status parse_digits(std::string_view s, timestamp_value& out) noexcept {
-  if (s.size() > 14) return parse_status::bad;
-  std::int64_t v = 0;
-  for (const char ch : s) v = v * 10 + (ch - '0');
-  const auto part = [&](std::size_t at, std::size_t width) {
+  const auto part = [s](std::size_t at, std::size_t width) {
     int r = 0;
-    for (std::size_t i = at; i < at + width; ++i) r = r * 10 + (s[i] - '0');
+    for (std::size_t i = at; i < at + width && i < s.size(); ++i) r = r * 10 + (s[i] - '0');
     return r;
   };
-  if (s.size() == 8 || s.size() == 14) {
-    const bool t = s.size() == 14;
-    const int y = part(0, 4), mo = part(4, 2), d = part(6, 2);
-    const int h = t ? part(8, 2) : 0, mi = t ? part(10, 2) : 0, sec = t ? part(12, 2) : 0;
-    if (!valid_date(y, mo, d) || h > 23 || mi > 59 || sec > 59) return parse_status::bad;
-    out = {seconds_of(y, mo, d, h, mi, sec), 0, false, t};
+  if (s.size() == 8 || s.size() == 14) {  // YYYYMMDD[HHMMSS]
+    fields f;
+    f.has_time = s.size() == 14;
+    f.second = part(12, 2);
+    if (f.second == 60) f.second = 59;  // leap second
+    if (!valid_date(part(0, 4), part(4, 2), part(6, 2)) || part(8, 2) > 23 || part(10, 2) > 59 ||
+        f.second > 59) {
+      return parse_status::bad;
+    }
+    out = {seconds_of(part(0, 4), part(4, 2), part(6, 2), part(8, 2), part(10, 2), f.second), 0,
+           false, f.has_time};
     return parse_status::ok;
   }
-  if (s.size() >= 12 && s.size() <= 13)
-    v /= 1000;
-  else if (s.size() < 9 || s.size() > 10)
-    return parse_status::bad;
+  const bool millis = s.size() == 12 || s.size() == 13;
+  if (!millis && s.size() != 9 && s.size() != 10) return parse_status::bad;
+  std::int64_t v = 0;
+  for (const char ch : s) v = v * 10 + (ch - '0');
+  if (millis) v /= 1000;
   constexpr std::int64_t end_of_2100 = seconds_of(2101, 1, 1, 0, 0, 0);
   if (v >= end_of_2100) return parse_status::bad;
   out = {v, 0, true, true};

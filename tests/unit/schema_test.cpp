@@ -667,5 +667,5 @@ TEST_CASE("map_headers: candidates are all kinds, best first, eligible ones abov
   for (std::size_t i = 2; i < m.candidates.size(); ++i) CHECK(m.candidates[i].second < 0);
   CHECK(std::is_sorted(m.candidates.begin(), m.candidates.end(),
                        [](const auto& a, const auto& b) { return a.second > b.second; }));
-  CHECK(has_note(m, "customers also fits (1 columns) but orders maps 4"));
+  CHECK(has_note(m, "customers also fits with 1 mapped column(s); orders maps 4"));
 }
