@@ -28,7 +28,9 @@ int main(int argc, char** argv) {
     seconds.push_back(std::chrono::duration<double>(t1 - t0).count());
     const crm::io::column* amount = r.data.find("amount");
     const std::int64_t total =
-        amount == nullptr ? 0 : std::accumulate(amount->ints.begin(), amount->ints.end(), std::int64_t{0});
+        amount == nullptr
+            ? 0
+            : std::accumulate(amount->ints.begin(), amount->ints.end(), std::int64_t{0});
     FILE* f = std::fopen(argv[1], "rb");
     std::fseek(f, 0, SEEK_END);
     bytes = static_cast<std::uint64_t>(std::ftell(f));

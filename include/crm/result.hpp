@@ -25,23 +25,23 @@ struct interval {
 
 /// One value of a metric, as reported: the model behind every renderer (see docs/metrics.md).
 struct metric_result {
-  std::string id;                    ///< stable snake_case id, e.g. "nps"
-  std::optional<double> value;       ///< nullopt unless status == ok
-  std::string unit;                  ///< "points", "ratio", "currency", "days", "customers", ...
-  std::int64_t n = 0;                ///< size of the base the value was computed on
-  std::optional<interval> ci;        ///< where an interval is defined (NPS, CSAT, rates)
-  std::optional<std::string> period; ///< nullopt for the whole range, else a period label
+  std::string id;                     ///< stable snake_case id, e.g. "nps"
+  std::optional<double> value;        ///< nullopt unless status == ok
+  std::string unit;                   ///< "points", "ratio", "currency", "days", "customers", ...
+  std::int64_t n = 0;                 ///< size of the base the value was computed on
+  std::optional<interval> ci;         ///< where an interval is defined (NPS, CSAT, rates)
+  std::optional<std::string> period;  ///< nullopt for the whole range, else a period label
   std::vector<std::pair<std::string, std::string>> group;  ///< dimension -> value; empty = all
-  std::string variant;               ///< definition variant used, e.g. "top2box"
+  std::string variant;  ///< definition variant used, e.g. "top2box"
   metric_status status = metric_status::ok;
-  std::string reason;                ///< why not ok, e.g. "needs surveys.score"
+  std::string reason;  ///< why not ok, e.g. "needs surveys.score"
 
   /// A result with a value.
   [[nodiscard]] static metric_result ok(std::string id, double value, std::string unit,
                                         std::int64_t n);
   /// A result whose base is empty or too small (value left empty, never 0).
-  [[nodiscard]] static metric_result insufficient(std::string id, std::string unit,
-                                                  std::int64_t n, std::string reason);
+  [[nodiscard]] static metric_result insufficient(std::string id, std::string unit, std::int64_t n,
+                                                  std::string reason);
   /// A result that cannot be computed from the inputs given.
   [[nodiscard]] static metric_result not_computable(std::string id, std::string unit,
                                                     std::string reason);

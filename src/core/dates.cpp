@@ -15,7 +15,9 @@ constexpr unsigned days_in_month(int year, unsigned month) noexcept {
   return month == 2 && is_leap(year) ? 29U : days[month - 1];
 }
 
-constexpr int floor_div(int a, int b) noexcept { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
+constexpr int floor_div(int a, int b) noexcept {
+  return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
 
 // 1969-12-29 was the Monday that starts the week containing day 0.
 constexpr day_t monday_before_epoch = -3;
@@ -61,11 +63,16 @@ std::optional<day_t> parse_iso_date(std::string_view text) noexcept {
 
 std::string_view to_string(period_kind kind) noexcept {
   switch (kind) {
-    case period_kind::day: return "day";
-    case period_kind::week: return "week";
-    case period_kind::month: return "month";
-    case period_kind::quarter: return "quarter";
-    case period_kind::year: return "year";
+    case period_kind::day:
+      return "day";
+    case period_kind::week:
+      return "week";
+    case period_kind::month:
+      return "month";
+    case period_kind::quarter:
+      return "quarter";
+    case period_kind::year:
+      return "year";
   }
   return "?";
 }
@@ -81,8 +88,10 @@ std::optional<period_kind> parse_period_kind(std::string_view text) noexcept {
 
 std::int32_t period_index(day_t day, period_kind kind) noexcept {
   switch (kind) {
-    case period_kind::day: return day;
-    case period_kind::week: return floor_div(day - monday_before_epoch, 7);
+    case period_kind::day:
+      return day;
+    case period_kind::week:
+      return floor_div(day - monday_before_epoch, 7);
     case period_kind::month: {
       const civil_date c = civil_from_days(day);
       return c.year * 12 + static_cast<int>(c.month) - 1;
@@ -91,20 +100,26 @@ std::int32_t period_index(day_t day, period_kind kind) noexcept {
       const civil_date c = civil_from_days(day);
       return c.year * 4 + static_cast<int>((c.month - 1) / 3);
     }
-    case period_kind::year: return civil_from_days(day).year;
+    case period_kind::year:
+      return civil_from_days(day).year;
   }
   return day;
 }
 
 day_t period_start(std::int32_t index, period_kind kind) noexcept {
   switch (kind) {
-    case period_kind::day: return index;
-    case period_kind::week: return monday_before_epoch + index * 7;
+    case period_kind::day:
+      return index;
+    case period_kind::week:
+      return monday_before_epoch + index * 7;
     case period_kind::month:
-      return days_from_civil(floor_div(index, 12), static_cast<unsigned>(index - floor_div(index, 12) * 12) + 1, 1);
+      return days_from_civil(floor_div(index, 12),
+                             static_cast<unsigned>(index - floor_div(index, 12) * 12) + 1, 1);
     case period_kind::quarter:
-      return days_from_civil(floor_div(index, 4), static_cast<unsigned>(index - floor_div(index, 4) * 4) * 3 + 1, 1);
-    case period_kind::year: return days_from_civil(index, 1, 1);
+      return days_from_civil(floor_div(index, 4),
+                             static_cast<unsigned>(index - floor_div(index, 4) * 4) * 3 + 1, 1);
+    case period_kind::year:
+      return days_from_civil(index, 1, 1);
   }
   return index;
 }
@@ -114,7 +129,8 @@ std::string period_label(std::int32_t index, period_kind kind) {
   const day_t start = period_start(index, kind);
   const civil_date c = civil_from_days(start);
   switch (kind) {
-    case period_kind::day: return format_date(start);
+    case period_kind::day:
+      return format_date(start);
     case period_kind::week: {
       int iso_year = 0;
       unsigned week = 0;
@@ -122,11 +138,15 @@ std::string period_label(std::int32_t index, period_kind kind) {
       std::snprintf(buf, sizeof buf, "%04d-W%02u", iso_year, week);
       return buf;
     }
-    case period_kind::month: std::snprintf(buf, sizeof buf, "%04d-%02u", c.year, c.month); return buf;
+    case period_kind::month:
+      std::snprintf(buf, sizeof buf, "%04d-%02u", c.year, c.month);
+      return buf;
     case period_kind::quarter:
       std::snprintf(buf, sizeof buf, "%04d-Q%u", c.year, (c.month - 1) / 3 + 1);
       return buf;
-    case period_kind::year: std::snprintf(buf, sizeof buf, "%04d", c.year); return buf;
+    case period_kind::year:
+      std::snprintf(buf, sizeof buf, "%04d", c.year);
+      return buf;
   }
   return format_date(start);
 }

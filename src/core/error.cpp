@@ -36,8 +36,8 @@ void require_same_length(const char* function, const char* column_a, std::size_t
                          const char* column_b, std::size_t size_b) {
   if (size_a == size_b) return;
   throw invalid_input("columns '" + std::string(column_a) + "' (" + std::to_string(size_a) +
-                          " rows) and '" + std::string(column_b) + "' (" +
-                          std::to_string(size_b) + " rows) differ in length",
+                          " rows) and '" + std::string(column_b) + "' (" + std::to_string(size_b) +
+                          " rows) differ in length",
                       input_location{function, column_b, -1, {}});
 }
 

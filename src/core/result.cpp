@@ -4,9 +4,12 @@ namespace crm {
 
 std::string_view to_string(metric_status status) noexcept {
   switch (status) {
-    case metric_status::ok: return "ok";
-    case metric_status::insufficient_data: return "insufficient_data";
-    case metric_status::not_computable: return "not_computable";
+    case metric_status::ok:
+      return "ok";
+    case metric_status::insufficient_data:
+      return "insufficient_data";
+    case metric_status::not_computable:
+      return "not_computable";
   }
   return "?";
 }

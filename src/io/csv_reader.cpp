@@ -7,6 +7,7 @@
 
 #include "crm/io/encoding.hpp"
 #include "crm/io/input_error.hpp"
+
 #include "reader_detail.hpp"
 
 namespace crm::io::detail {
@@ -70,7 +71,10 @@ class csv_pass {
  public:
   csv_pass(const std::string& name, byte_source& source, const read_options& options,
            bool check_utf8, bool forced_utf8)
-      : name_(name), source_(source), options_(options), check_utf8_(check_utf8),
+      : name_(name),
+        source_(source),
+        options_(options),
+        check_utf8_(check_utf8),
         forced_utf8_(forced_utf8) {}
 
   // Reads up to the first data record: BOM, dialect, header. Returns the header cells.
@@ -134,8 +138,8 @@ void csv_pass::validate(std::string_view text, std::int64_t line_base) const {
   if (!bad) return;
   const std::uint64_t at = offset_ + pos_ + *bad;
   if (!forced_utf8_) throw not_utf8{static_cast<std::size_t>(at)};
-  const auto line = line_base + std::count(text.begin(), text.begin() +
-                                           static_cast<std::ptrdiff_t>(*bad), '\n');
+  const auto line =
+      line_base + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(*bad), '\n');
   throw input_error("not valid UTF-8 at byte " + std::to_string(at) +
                         "; pass --encoding gb18030 if the file is GBK",
                     {name_, line, 0, {}});
@@ -188,7 +192,8 @@ std::vector<std::string> csv_pass::open(read_report& report) {
         header_lines_ = record.lines + scanner.blank_lines();
       } else {
         if (first) {
-          for (std::size_t i = 0; i < cells.size(); ++i) headers.push_back("column_" + std::to_string(i + 1));
+          for (std::size_t i = 0; i < cells.size(); ++i)
+            headers.push_back("column_" + std::to_string(i + 1));
         }
         sample_.push_back(std::move(cells));
       }
@@ -209,8 +214,8 @@ void csv_pass::run(const build_plan& plan, table_assembler* assembler,
     scanner.next(record);
     pos_ += scanner.offset();
   }
-  const unsigned threads = options_.threads != 0 ? options_.threads
-                                                 : std::max(1U, std::thread::hardware_concurrency());
+  const unsigned threads =
+      options_.threads != 0 ? options_.threads : std::max(1U, std::thread::hardware_concurrency());
   std::vector<chunk_builder> chunks;
   for (unsigned t = 0; t < std::min(threads, 16U); ++t) chunks.emplace_back(plan);
   std::int64_t line_base = header_lines_ + 1;
@@ -224,7 +229,8 @@ void csv_pass::run(const build_plan& plan, table_assembler* assembler,
     }
     const std::string_view text = rest.substr(0, end);
     validate(text, line_base);
-    const std::size_t wanted = std::max<std::size_t>(1, std::min(chunks.size(), text.size() / min_part_bytes));
+    const std::size_t wanted =
+        std::max<std::size_t>(1, std::min(chunks.size(), text.size() / min_part_bytes));
     const std::vector<std::size_t> starts = split_records(text, wanted);
     std::vector<part_outcome> outcomes(starts.size());
     const bool stop = plan.policy == error_policy::fail;
@@ -234,10 +240,13 @@ void csv_pass::run(const build_plan& plan, table_assembler* assembler,
         const std::size_t b = starts[k];
         const std::size_t e = k + 1 < starts.size() ? starts[k + 1] : text.size();
         chunks[k].reset();
-        workers.emplace_back([&, k, b, e] { scan_part(text.substr(b, e - b), dialect_, chunks[k], outcomes[k], stop); });
+        workers.emplace_back([&, k, b, e] {
+          scan_part(text.substr(b, e - b), dialect_, chunks[k], outcomes[k], stop);
+        });
       }
       chunks[0].reset();
-      scan_part(text.substr(0, starts.size() > 1 ? starts[1] : text.size()), dialect_, chunks[0], outcomes[0], stop);
+      scan_part(text.substr(0, starts.size() > 1 ? starts[1] : text.size()), dialect_, chunks[0],
+                outcomes[0], stop);
     }
     for (std::size_t k = 0; k < starts.size(); ++k) {
       if (outcomes[k].crash) std::rethrow_exception(outcomes[k].crash);
@@ -248,8 +257,10 @@ void csv_pass::run(const build_plan& plan, table_assembler* assembler,
         for (std::size_t c = 0; c < evidence->size(); ++c) {
           order_evidence& into = (*evidence)[c];
           const order_evidence& from = chunks[k].columns()[c].evidence;
-          if (into.mdy_only == 0 && from.mdy_only > 0) into.first_mdy_line = from.first_mdy_line + line_base - 1;
-          if (into.dmy_only == 0 && from.dmy_only > 0) into.first_dmy_line = from.first_dmy_line + line_base - 1;
+          if (into.mdy_only == 0 && from.mdy_only > 0)
+            into.first_mdy_line = from.first_mdy_line + line_base - 1;
+          if (into.dmy_only == 0 && from.dmy_only > 0)
+            into.first_dmy_line = from.first_dmy_line + line_base - 1;
           into.mdy_only += from.mdy_only;
           into.dmy_only += from.dmy_only;
           into.both += from.both;
@@ -262,8 +273,11 @@ void csv_pass::run(const build_plan& plan, table_assembler* assembler,
       line_base += outcomes[k].lines;
     }
     if (assembler != nullptr && !reserved && !eof_ && source_.size_hint() > 0 && end > 0) {
-      const double per_byte = static_cast<double>(assembler->rows()) / static_cast<double>(offset_ + pos_ + end);
-      assembler->reserve(static_cast<std::size_t>(per_byte * static_cast<double>(source_.size_hint()) * 1.02) + 64);
+      const double per_byte =
+          static_cast<double>(assembler->rows()) / static_cast<double>(offset_ + pos_ + end);
+      assembler->reserve(
+          static_cast<std::size_t>(per_byte * static_cast<double>(source_.size_hint()) * 1.02) +
+          64);
       reserved = true;
     }
     pos_ += end;
@@ -289,7 +303,8 @@ std::vector<column> read_csv(const std::string& name, byte_source& source,
     if (col.type != value_type::timestamp || col.order != date_order::automatic) continue;
     for (const auto& row : pass.sample()) {
       timestamp_value ts;
-      if (c < row.size() && parse_timestamp(row[c], ts, options.values) == parse_status::needs_date_order) {
+      if (c < row.size() &&
+          parse_timestamp(row[c], ts, options.values) == parse_status::needs_date_order) {
         col.survey = true;
         surveyed.push_back(c);
         break;
@@ -312,9 +327,10 @@ std::vector<column> read_csv(const std::string& name, byte_source& source,
                           {name, 0, static_cast<std::int64_t>(c) + 1, col.header});
       }
       if (e.mdy_only == 0 && e.dmy_only == 0) {
-        throw input_error("every date fits both day/month/year and month/day/year; pass "
-                          "--date-order mdy or --date-order dmy",
-                          {name, 0, static_cast<std::int64_t>(c) + 1, col.header});
+        throw input_error(
+            "every date fits both day/month/year and month/day/year; pass "
+            "--date-order mdy or --date-order dmy",
+            {name, 0, static_cast<std::int64_t>(c) + 1, col.header});
       }
       col.order = e.mdy_only > 0 ? date_order::mdy : date_order::dmy;
       col.survey = false;

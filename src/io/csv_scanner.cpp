@@ -42,11 +42,16 @@ std::size_t find_special(const char* s, std::size_t i, std::size_t n, char delim
 std::string_view delimiter_name(const csv_dialect& dialect) noexcept {
   if (dialect.whitespace_aligned) return "whitespace";
   switch (dialect.delimiter) {
-    case ',': return "comma";
-    case ';': return "semicolon";
-    case '\t': return "tab";
-    case '|': return "pipe";
-    default: return "other";
+    case ',':
+      return "comma";
+    case ';':
+      return "semicolon";
+    case '\t':
+      return "tab";
+    case '|':
+      return "pipe";
+    default:
+      return "other";
   }
 }
 

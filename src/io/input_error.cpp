@@ -27,9 +27,9 @@ std::string describe(const std::string& reason, const file_position& where,
 }  // namespace
 
 input_error::input_error(const std::string& reason, file_position where, std::string value)
-    : crm::invalid_input(describe(reason, where, value), reason,
-                         input_location{where.file, where.column_name,
-                                        where.line > 0 ? where.line : -1, value}),
+    : crm::invalid_input(
+          describe(reason, where, value), reason,
+          input_location{where.file, where.column_name, where.line > 0 ? where.line : -1, value}),
       position_(std::move(where)),
       value_(std::move(value)) {}
 

@@ -1,10 +1,10 @@
 #include "crm/io/inspect.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
+
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "crm/io/output.hpp"
@@ -44,12 +44,14 @@ std::string encoding_line(const read_report& r) {
 
 std::string format_line(const read_report& r) {
   if (r.format != input_format::csv) return std::string(to_string(r.format));
-  return fmt::format("csv, {}{}", delimiter_name(r.dialect),
-                     r.dialect.has_header ? ", header row" : ", no header row (columns named column_N)");
+  return fmt::format(
+      "csv, {}{}", delimiter_name(r.dialect),
+      r.dialect.has_header ? ", header row" : ", no header row (columns named column_N)");
 }
 
 std::string columns_table(const table& t) {
-  std::vector<std::vector<std::string>> rows{{"#", "header", "canonical", "type", "missing", "distinct", "values"}};
+  std::vector<std::vector<std::string>> rows{
+      {"#", "header", "canonical", "type", "missing", "distinct", "values"}};
   for (std::size_t i = 0; i < t.columns.size(); ++i) {
     const column& c = t.columns[i];
     std::string values;
@@ -66,12 +68,13 @@ std::string columns_table(const table& t) {
     }
     rows.push_back({std::to_string(i + 1), c.header, c.canonical.empty() ? "-" : c.canonical,
                     c.canonical.empty() ? "dimension" : std::string(to_string(c.type)),
-                    std::to_string(c.missing),
-                    c.distinct() > 0 ? std::to_string(c.distinct()) : "", values});
+                    std::to_string(c.missing), c.distinct() > 0 ? std::to_string(c.distinct()) : "",
+                    values});
   }
   std::vector<std::size_t> width(rows[0].size(), 0);
   for (const auto& row : rows) {
-    for (std::size_t k = 0; k < row.size(); ++k) width[k] = std::max(width[k], display_width(row[k]));
+    for (std::size_t k = 0; k < row.size(); ++k)
+      width[k] = std::max(width[k], display_width(row[k]));
   }
   std::string out;
   for (const auto& row : rows) {
@@ -97,11 +100,13 @@ std::string inspect_text(const read_result& input) {
   field("table", std::string(to_string(t.kind())));
   field("format", format_line(r));
   field("encoding", encoding_line(r));
-  field("rows", fmt::format("{} read, {} ok, {} rejected", r.rows_read, r.rows_ok, r.rows_rejected));
+  field("rows",
+        fmt::format("{} read, {} ok, {} rejected", r.rows_read, r.rows_ok, r.rows_rejected));
   if (r.blank_lines > 0) field("blank", fmt::format("{} blank lines skipped", r.blank_lines));
   if (const column* key = t.customer_key()) {
-    field("customers", fmt::format("{} distinct ({}){}", key->distinct(), key->header,
-                                    key->missing > 0 ? fmt::format(", {} rows without one", key->missing) : ""));
+    field("customers",
+          fmt::format("{} distinct ({}){}", key->distinct(), key->header,
+                      key->missing > 0 ? fmt::format(", {} rows without one", key->missing) : ""));
   }
   for (const column& c : t.columns) {
     if (c.type != value_type::timestamp || c.canonical.empty()) continue;
@@ -114,7 +119,8 @@ std::string inspect_text(const read_result& input) {
   }
   std::size_t mapped = 0;
   for (const column& c : t.columns) mapped += c.canonical.empty() ? 0U : 1U;
-  field("columns", fmt::format("{} mapped, {} kept as dimensions", mapped, t.columns.size() - mapped));
+  field("columns",
+        fmt::format("{} mapped, {} kept as dimensions", mapped, t.columns.size() - mapped));
   out += columns_table(t);
   if (!t.mapping.missing_required.empty()) {
     std::string lacking;
@@ -144,10 +150,11 @@ std::string inspect_json(const read_result& input) {
   j["blank_lines"] = r.blank_lines;
   ordered_json cols = ordered_json::array();
   for (const column& c : t.columns) {
-    ordered_json col{{"header", c.header},
-                     {"canonical", c.canonical.empty() ? ordered_json(nullptr) : ordered_json(c.canonical)},
-                     {"type", c.canonical.empty() ? "dimension" : to_string(c.type)},
-                     {"missing", c.missing}};
+    ordered_json col{
+        {"header", c.header},
+        {"canonical", c.canonical.empty() ? ordered_json(nullptr) : ordered_json(c.canonical)},
+        {"type", c.canonical.empty() ? "dimension" : to_string(c.type)},
+        {"missing", c.missing}};
     if (c.distinct() > 0) col["distinct"] = c.distinct();
     if (ranged(c)) {
       const auto [lo, hi] = value_range(c);

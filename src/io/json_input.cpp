@@ -1,10 +1,11 @@
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "crm/io/input_error.hpp"
+
 #include "reader_detail.hpp"
 
 namespace crm::io::detail {
@@ -30,20 +31,24 @@ std::int64_t key_index(json_records& out, const std::string& key) {
 std::string cell_text(const json& v, const std::string& name, std::int64_t line,
                       const std::string& key) {
   switch (v.type()) {
-    case json::value_t::null: return {};
-    case json::value_t::string: return v.get<std::string>();
-    case json::value_t::boolean: return v.get<bool>() ? "true" : "false";
+    case json::value_t::null:
+      return {};
+    case json::value_t::string:
+      return v.get<std::string>();
+    case json::value_t::boolean:
+      return v.get<bool>() ? "true" : "false";
     case json::value_t::number_integer:
     case json::value_t::number_unsigned:
-    case json::value_t::number_float: return v.dump();
+    case json::value_t::number_float:
+      return v.dump();
     default:
       throw input_error("a nested object or array cannot be a cell", {name, line, 0, key},
                         v.dump());
   }
 }
 
-void add_object(json_records& out, const json& object, const std::string& name,
-                std::int64_t line, std::size_t record) {
+void add_object(json_records& out, const json& object, const std::string& name, std::int64_t line,
+                std::size_t record) {
   if (!object.is_object()) {
     throw input_error("record " + std::to_string(record + 1) + " is not a JSON object",
                       {name, line, 0, {}}, object.dump());
@@ -64,8 +69,11 @@ json parse_document(std::string_view text, const std::string& name, std::int64_t
     return json::parse(text.begin(), text.end());
   } catch (const json::parse_error& e) {
     const std::int64_t at = static_cast<std::int64_t>(e.byte);
-    const auto line_in = line + std::count(text.begin(), text.begin() +
-                                               std::min<std::int64_t>(at, static_cast<std::int64_t>(text.size())), '\n');
+    const auto line_in =
+        line + std::count(text.begin(),
+                          text.begin() +
+                              std::min<std::int64_t>(at, static_cast<std::int64_t>(text.size())),
+                          '\n');
     throw input_error("malformed JSON: " + std::string(e.what()), {name, line_in, 0, {}});
   }
 }
@@ -81,7 +89,8 @@ json_records from_columns(const json& doc, const std::string& name) {
     }
     if (!first && values.size() != rows) {
       throw input_error("column has " + std::to_string(values.size()) + " values, the first has " +
-                            std::to_string(rows), {name, 0, 0, key});
+                            std::to_string(rows),
+                        {name, 0, 0, key});
     }
     rows = values.size();
     first = false;
@@ -128,8 +137,8 @@ json_records parse_records(std::string_view text, const std::string& name, input
   if (every_line_an_object) {
     format = input_format::json_lines;
     for (std::size_t i = 0; i < lines.size(); ++i) {
-      add_object(out, parse_document(lines[i].first, name, lines[i].second), name,
-                 lines[i].second, i);
+      add_object(out, parse_document(lines[i].first, name, lines[i].second), name, lines[i].second,
+                 i);
     }
     return out;
   }
@@ -149,7 +158,8 @@ std::vector<column> read_json(const std::string& name, std::string_view text,
   for (std::size_t r = 0; r < records.cells.size(); ++r) {
     records.cells[r].resize(records.keys.size());
     fields.assign(records.cells[r].begin(), records.cells[r].end());
-    const std::int64_t line = records.lines[r] > 0 ? records.lines[r] : static_cast<std::int64_t>(r) + 1;
+    const std::int64_t line =
+        records.lines[r] > 0 ? records.lines[r] : static_cast<std::int64_t>(r) + 1;
     chunk.add(fields, records.raw[r], line);
     if (chunk.error().set) throw_failure(chunk.error(), 1, name);
   }

@@ -4,16 +4,21 @@
 #include <utility>
 
 #include "crm/io/input_error.hpp"
+
 #include "reader_detail.hpp"
 
 namespace crm::io {
 
 std::string_view to_string(input_format format) noexcept {
   switch (format) {
-    case input_format::csv: return "csv";
-    case input_format::json_array: return "json";
-    case input_format::json_lines: return "jsonl";
-    case input_format::json_columns: return "json-columns";
+    case input_format::csv:
+      return "csv";
+    case input_format::json_array:
+      return "json";
+    case input_format::json_lines:
+      return "jsonl";
+    case input_format::json_columns:
+      return "json-columns";
   }
   return "?";
 }
@@ -77,8 +82,8 @@ namespace {
 using detail::byte_source;
 
 bool has_utf16_bom(std::string_view head) noexcept {
-  return head.size() >= 2 && ((head[0] == '\xFF' && head[1] == '\xFE') ||
-                              (head[0] == '\xFE' && head[1] == '\xFF'));
+  return head.size() >= 2 &&
+         ((head[0] == '\xFF' && head[1] == '\xFE') || (head[0] == '\xFE' && head[1] == '\xFF'));
 }
 
 void finish(read_result& result, std::vector<column> columns) {
@@ -143,8 +148,8 @@ read_result read_any(const std::string& name, byte_source& source, const read_op
                      (forced == encoding::automatic && has_utf16_bom(head));
   if (utf16) {
     const encoding from = forced != encoding::automatic ? forced
-                          : head[0] == '\xFF'          ? encoding::utf16le
-                                                       : encoding::utf16be;
+                          : head[0] == '\xFF'           ? encoding::utf16le
+                                                        : encoding::utf16be;
     report.had_bom = has_utf16_bom(head);
     return read_converted(name, whole(), from, options, std::move(report));
   }
@@ -157,9 +162,8 @@ read_result read_any(const std::string& name, byte_source& source, const read_op
   try {
     read_result result;
     result.data.source = name;
-    std::vector<column> columns = detail::read_csv(name, source, options, true,
-                                                   forced == encoding::utf8, result.data.mapping,
-                                                   report);
+    std::vector<column> columns = detail::read_csv(
+        name, source, options, true, forced == encoding::utf8, result.data.mapping, report);
     result.report = std::move(report);
     finish(result, std::move(columns));
     return result;

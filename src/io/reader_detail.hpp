@@ -7,8 +7,9 @@
 #include <string_view>
 #include <vector>
 
-#include "byte_source.hpp"
 #include "crm/io/reader.hpp"
+
+#include "byte_source.hpp"
 #include "table_builder.hpp"
 
 namespace crm::io::detail {

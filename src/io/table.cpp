@@ -20,22 +20,30 @@ void string_pool::clear() noexcept {
 
 std::size_t column::size() const noexcept {
   switch (storage) {
-    case column_storage::int64: return ints.size();
-    case column_storage::real: return reals.size();
-    case column_storage::boolean: return bools.size();
+    case column_storage::int64:
+      return ints.size();
+    case column_storage::real:
+      return reals.size();
+    case column_storage::boolean:
+      return bools.size();
     case column_storage::dictionary:
-    case column_storage::int_dictionary: return codes.size();
+    case column_storage::int_dictionary:
+      return codes.size();
   }
   return 0;
 }
 
 bool column::is_missing(std::size_t row) const noexcept {
   switch (storage) {
-    case column_storage::int64: return ints[row] == missing_int64;
-    case column_storage::real: return std::isnan(reals[row]);
-    case column_storage::boolean: return bools[row] == missing_bool;
+    case column_storage::int64:
+      return ints[row] == missing_int64;
+    case column_storage::real:
+      return std::isnan(reals[row]);
+    case column_storage::boolean:
+      return bools[row] == missing_bool;
     case column_storage::dictionary:
-    case column_storage::int_dictionary: return codes[row] == missing_code;
+    case column_storage::int_dictionary:
+      return codes[row] == missing_code;
   }
   return true;
 }
@@ -58,9 +66,12 @@ std::string column::text(std::size_t row) const {
       std::snprintf(buf, sizeof buf, "%.17g", reals[row]);
       return buf;
     }
-    case column_storage::boolean: return bools[row] != 0 ? "true" : "false";
-    case column_storage::dictionary: return std::string(dictionary[codes[row]]);
-    case column_storage::int_dictionary: return std::to_string(int_keys[codes[row]]);
+    case column_storage::boolean:
+      return bools[row] != 0 ? "true" : "false";
+    case column_storage::dictionary:
+      return std::string(dictionary[codes[row]]);
+    case column_storage::int_dictionary:
+      return std::to_string(int_keys[codes[row]]);
   }
   return {};
 }

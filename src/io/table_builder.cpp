@@ -32,23 +32,33 @@ column_storage storage_of(value_type type) noexcept {
     case value_type::money:
     case value_type::integer:
     case value_type::timestamp:
-    case value_type::id: return column_storage::int64;
-    case value_type::decimal: return column_storage::real;
-    case value_type::boolean: return column_storage::boolean;
-    case value_type::text: return column_storage::dictionary;
+    case value_type::id:
+      return column_storage::int64;
+    case value_type::decimal:
+      return column_storage::real;
+    case value_type::boolean:
+      return column_storage::boolean;
+    case value_type::text:
+      return column_storage::dictionary;
   }
   return column_storage::dictionary;
 }
 
 std::string_view type_word(value_type type) noexcept {
   switch (type) {
-    case value_type::money: return "amount of money";
-    case value_type::decimal: return "number";
-    case value_type::integer: return "whole number";
-    case value_type::boolean: return "yes/no value";
-    case value_type::timestamp: return "date or time";
+    case value_type::money:
+      return "amount of money";
+    case value_type::decimal:
+      return "number";
+    case value_type::integer:
+      return "whole number";
+    case value_type::boolean:
+      return "yes/no value";
+    case value_type::timestamp:
+      return "date or time";
     case value_type::id:
-    case value_type::text: return "value";
+    case value_type::text:
+      return "value";
   }
   return "value";
 }
@@ -105,10 +115,19 @@ bool chunk_builder::convert(std::size_t index, std::string_view cell, slot& out,
       out.is_text = !is_plain_integer(out.text, out.i);
       return true;
     }
-    case value_type::text: out.text = trim_blanks(cell); out.is_text = true; return true;
-    case value_type::money: status = parse_money(cell, out.i, plan_->values); break;
-    case value_type::integer: status = parse_integer(cell, out.i, plan_->values); break;
-    case value_type::decimal: status = parse_decimal(cell, out.d, plan_->values); break;
+    case value_type::text:
+      out.text = trim_blanks(cell);
+      out.is_text = true;
+      return true;
+    case value_type::money:
+      status = parse_money(cell, out.i, plan_->values);
+      break;
+    case value_type::integer:
+      status = parse_integer(cell, out.i, plan_->values);
+      break;
+    case value_type::decimal:
+      status = parse_decimal(cell, out.d, plan_->values);
+      break;
     case value_type::boolean: {
       bool b = false;
       status = parse_bool(cell, b);
@@ -247,10 +266,18 @@ table_assembler::table_assembler(const build_plan& plan) : plan_(&plan) {
 void table_assembler::reserve(std::size_t rows) {
   for (column& c : columns_) {
     switch (c.storage) {
-      case column_storage::int64: c.ints.reserve(rows); break;
-      case column_storage::real: c.reals.reserve(rows); break;
-      case column_storage::boolean: c.bools.reserve(rows); break;
-      default: c.codes.reserve(rows); break;
+      case column_storage::int64:
+        c.ints.reserve(rows);
+        break;
+      case column_storage::real:
+        c.reals.reserve(rows);
+        break;
+      case column_storage::boolean:
+        c.bools.reserve(rows);
+        break;
+      default:
+        c.codes.reserve(rows);
+        break;
     }
   }
 }
@@ -270,8 +297,9 @@ void table_assembler::append_dictionary(std::size_t index, chunk_builder::chunk_
   column& c = columns_[index];
   if (chunk.storage == column_storage::int64) {  // an all-integer id chunk into a text column
     for (const std::int64_t v : chunk.ints) {
-      c.codes.push_back(v == missing_int64 ? missing_code
-                                           : intern(index_[index], c.dictionary, std::to_string(v)));
+      c.codes.push_back(v == missing_int64
+                            ? missing_code
+                            : intern(index_[index], c.dictionary, std::to_string(v)));
     }
     return;
   }
@@ -304,7 +332,9 @@ void table_assembler::append(chunk_builder& chunk) {
       case column_storage::boolean:
         c.bools.insert(c.bools.end(), part.bools.begin(), part.bools.end());
         break;
-      default: append_dictionary(i, part); break;
+      default:
+        append_dictionary(i, part);
+        break;
     }
   }
   rows_ += chunk.rows();
@@ -349,8 +379,8 @@ void make_int_dictionary(column& c) {
       const std::int64_t v = c.ints[r];
       c.codes[r] = v == missing_int64
                        ? missing_code
-                       : static_cast<std::uint32_t>(
-                             std::lower_bound(keys.begin(), keys.end(), v) - keys.begin());
+                       : static_cast<std::uint32_t>(std::lower_bound(keys.begin(), keys.end(), v) -
+                                                    keys.begin());
     }
   }
   keys.shrink_to_fit();
@@ -361,8 +391,10 @@ void make_int_dictionary(column& c) {
 
 std::vector<column> table_assembler::finish() {
   for (column& c : columns_) {
-    if (c.canonical == "customer_id" || (c.canonical == "email" && !std::any_of(
-        columns_.begin(), columns_.end(), [](const column& o) { return o.canonical == "customer_id"; }))) {
+    if (c.canonical == "customer_id" ||
+        (c.canonical == "email" &&
+         !std::any_of(columns_.begin(), columns_.end(),
+                      [](const column& o) { return o.canonical == "customer_id"; }))) {
       make_int_dictionary(c);
     }
   }

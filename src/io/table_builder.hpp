@@ -3,14 +3,14 @@
 // Private: turns records of text cells into typed columns, in parallel chunks that are then
 // appended in input order. Used by the CSV and JSON readers.
 
-#include <absl/container/flat_hash_map.h>
-
 #include <cstdint>
 #include <map>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <absl/container/flat_hash_map.h>
 
 #include "crm/io/reader.hpp"
 #include "crm/io/table.hpp"
@@ -23,7 +23,7 @@ struct column_plan {
   std::string canonical;
   value_type type = value_type::text;
   date_order order = date_order::automatic;  ///< for timestamps
-  bool survey = false;  ///< timestamp whose day/month order is being surveyed
+  bool survey = false;                       ///< timestamp whose day/month order is being surveyed
 };
 
 /// Everything a chunk needs to convert cells; shared read-only by all chunks.

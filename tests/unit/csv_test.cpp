@@ -1,10 +1,11 @@
-#include <catch2/catch.hpp>
+#include "crm/io/csv.hpp"
 
 #include <string>
 #include <vector>
 
+#include <catch2/catch.hpp>
+
 #include "crm/error.hpp"
-#include "crm/io/csv.hpp"
 
 using crm::io::csv_dialect;
 using crm::io::csv_record;
@@ -69,9 +70,11 @@ TEST_CASE("csv_scanner: whitespace-aligned text (CDNOW_master.txt layout)", "[cs
   csv_dialect d;
   d.whitespace_aligned = true;
   // The first two lines of CDNOW_master.txt, with its leading blanks and CRLF.
-  const rows_t rows = split(" customer_id  date number_of_cds  dollar_value\r\n 00001 19970101  1   11.77\r\n  \r\n", d);
+  const rows_t rows = split(
+      " customer_id  date number_of_cds  dollar_value\r\n 00001 19970101  1   11.77\r\n  \r\n", d);
   REQUIRE(rows.size() == 2);
-  CHECK(rows[0] == std::vector<std::string>{"customer_id", "date", "number_of_cds", "dollar_value"});
+  CHECK(rows[0] ==
+        std::vector<std::string>{"customer_id", "date", "number_of_cds", "dollar_value"});
   CHECK(rows[1] == std::vector<std::string>{"00001", "19970101", "1", "11.77"});
 }
 
@@ -82,16 +85,20 @@ TEST_CASE("csv_scanner: fields longer than the SIMD window", "[csv]") {
 
 TEST_CASE("sniff_dialect: delimiters, alignment and header presence", "[csv]") {
   CHECK(crm::io::sniff_dialect("a,b,c\n1,2,3\n").delimiter == ',');
-  CHECK(crm::io::sniff_dialect("X.1;X;InvoiceNo;Description\n1;2;536365;\"A, B\"\n").delimiter == ';');
+  CHECK(crm::io::sniff_dialect("X.1;X;InvoiceNo;Description\n1;2;536365;\"A, B\"\n").delimiter ==
+        ';');
   CHECK(crm::io::sniff_dialect("a\tb\n1\t2\n").delimiter == '\t');
   CHECK(crm::io::sniff_dialect("a|b\n1|2\n").delimiter == '|');
   // Commas inside quoted text do not outvote the real delimiter.
   CHECK(crm::io::sniff_dialect("id;name\n1;\"Smith, J\"\n2;\"Doe, K\"\n").delimiter == ';');
-  const csv_dialect aligned = crm::io::sniff_dialect(" id  date  n  v\r\n 00001 19970101  1   11.77\r\n");
+  const csv_dialect aligned =
+      crm::io::sniff_dialect(" id  date  n  v\r\n 00001 19970101  1   11.77\r\n");
   CHECK(aligned.whitespace_aligned);
   CHECK(aligned.has_header);
   // CDNOW_sample.txt has no header: every field of the first record is a number or a date.
-  CHECK_FALSE(crm::io::sniff_dialect(" 00004 0001 19970101  2   29.33\r\n 00004 0001 19970118  2   29.73\r\n").has_header);
+  CHECK_FALSE(crm::io::sniff_dialect(
+                  " 00004 0001 19970101  2   29.33\r\n 00004 0001 19970118  2   29.73\r\n")
+                  .has_header);
   CHECK(crm::io::sniff_dialect("customer_id,amount\n1,2\n").has_header);
 }
 
@@ -103,7 +110,8 @@ TEST_CASE("split_records: parts start at record boundaries, never inside quotes"
     rows_t joined;
     for (std::size_t k = 0; k < starts.size(); ++k) {
       const std::size_t end = k + 1 < starts.size() ? starts[k + 1] : text.size();
-      for (auto& row : split(std::string_view(text).substr(starts[k], end - starts[k]))) joined.push_back(row);
+      for (auto& row : split(std::string_view(text).substr(starts[k], end - starts[k])))
+        joined.push_back(row);
     }
     REQUIRE(joined == split(text));
   }
@@ -111,8 +119,8 @@ TEST_CASE("split_records: parts start at record boundaries, never inside quotes"
 
 TEST_CASE("last_record_end: the unfinished tail is left for the next read", "[csv]") {
   CHECK(crm::io::last_record_end("a,b\nc,d") == 4);
-  CHECK(crm::io::last_record_end("a,\"b\nc") == 0);     // the LF is inside quotes
-  CHECK(crm::io::last_record_end("a,b\r") == 0);         // maybe half of a CRLF
+  CHECK(crm::io::last_record_end("a,\"b\nc") == 0);  // the LF is inside quotes
+  CHECK(crm::io::last_record_end("a,b\r") == 0);     // maybe half of a CRLF
   CHECK(crm::io::last_record_end("a,b\r\nc") == 5);
   CHECK(crm::io::last_record_end("x\n\"q\nq\"\n") == 8);
 }

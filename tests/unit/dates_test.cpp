@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "crm/dates.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace crm;
 
@@ -25,7 +25,7 @@ TEST_CASE("civil_from_days: round trip over 1900..2100", "[dates]") {
 TEST_CASE("is_valid_date: leap years and month ends", "[dates][edge]") {
   CHECK(is_valid_date(2024, 2, 29));
   CHECK_FALSE(is_valid_date(2023, 2, 29));
-  CHECK(is_valid_date(2000, 2, 29));   // divisible by 400
+  CHECK(is_valid_date(2000, 2, 29));        // divisible by 400
   CHECK_FALSE(is_valid_date(1900, 2, 29));  // divisible by 100 only
   CHECK_FALSE(is_valid_date(2024, 4, 31));
   CHECK_FALSE(is_valid_date(2024, 13, 1));
@@ -55,8 +55,8 @@ TEST_CASE("period_index: months, quarters, years and ISO weeks", "[dates]") {
   CHECK(period_label(w, period_kind::week) == "2024-W11");
   CHECK(period_start(w, period_kind::week) == days_from_civil(2024, 3, 11));
   // 2021-01-03 (Sunday) belongs to ISO week 2020-W53 (`date -d 2021-01-03 +%G-W%V`).
-  CHECK(period_label(period_index(days_from_civil(2021, 1, 3), period_kind::week), period_kind::week) ==
-        "2020-W53");
+  CHECK(period_label(period_index(days_from_civil(2021, 1, 3), period_kind::week),
+                     period_kind::week) == "2020-W53");
   // 1969-12-31 (Wednesday) falls in the week of Monday 1969-12-29: index -1 from the epoch week.
   CHECK(period_index(-1, period_kind::week) == 0);
   CHECK(period_index(-4, period_kind::week) == -1);

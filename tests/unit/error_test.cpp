@@ -1,12 +1,14 @@
+#include "crm/error.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "crm/error.hpp"
 #include "crm/io/input_error.hpp"
 #include "crm/result.hpp"
 
 TEST_CASE("invalid_input: names source, column, row and value", "[errors]") {
   const crm::invalid_input e("score 11 is outside 0..10", {"nps", "score", 4, "11"});
-  CHECK(std::string(e.what()) == "nps: score 11 is outside 0..10 (column 'score', row 4, value '11')");
+  CHECK(std::string(e.what()) ==
+        "nps: score 11 is outside 0..10 (column 'score', row 4, value '11')");
   CHECK(e.reason() == "score 11 is outside 0..10");
   CHECK(e.where().row == 4);
 }
@@ -35,7 +37,8 @@ TEST_CASE("quote_for_message: escapes control bytes and cuts long text", "[error
 }
 
 TEST_CASE("metric_result: undefined is not zero", "[result]") {
-  const auto r = crm::metric_result::insufficient("churn_rate", "ratio", 0, "no customers at start");
+  const auto r =
+      crm::metric_result::insufficient("churn_rate", "ratio", 0, "no customers at start");
   CHECK_FALSE(r.value.has_value());
   CHECK(crm::to_string(r.status) == "insufficient_data");
   CHECK(crm::metric_result::ok("aov", 30.5, "currency", 4).value == 30.5);

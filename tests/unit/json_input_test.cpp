@@ -34,7 +34,8 @@ TEST_CASE("read_table: JSON array, JSON Lines and column objects give the same t
 }
 
 TEST_CASE("read_table: malformed JSON names the line", "[json][errors]") {
-  const std::string lines = "{\"customer_id\": 1, \"order_date\": \"2024-01-05\"}\n{\"customer_id\": 2,,}\n";
+  const std::string lines =
+      "{\"customer_id\": 1, \"order_date\": \"2024-01-05\"}\n{\"customer_id\": 2,,}\n";
   CHECK_THROWS_WITH(read_table_from_memory("x.jsonl", lines), Catch::StartsWith("x.jsonl:2:"));
   CHECK_THROWS_WITH(read_table_from_memory("x.json", "[{\"a\": {\"b\": 1}}]"),
                     Catch::Contains("nested"));
@@ -42,7 +43,8 @@ TEST_CASE("read_table: malformed JSON names the line", "[json][errors]") {
 
 TEST_CASE("read_table: a bad JSON value names its record and key", "[json][errors]") {
   const std::string lines =
-      "{\"customer_id\": 1, \"order_date\": \"2024-01-05\"}\n{\"customer_id\": 2, \"order_date\": \"soon\"}\n";
+      "{\"customer_id\": 1, \"order_date\": \"2024-01-05\"}\n{\"customer_id\": 2, \"order_date\": "
+      "\"soon\"}\n";
   CHECK_THROWS_WITH(read_table_from_memory("x.jsonl", lines),
                     "x.jsonl:2:2: not a valid date or time (column 'order_date', value 'soon')");
 }

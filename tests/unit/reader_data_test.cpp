@@ -3,10 +3,10 @@
 //   python3 -c "import csv; from decimal import Decimal as D, ROUND_HALF_EVEN as H; ..."
 // (each value rounded half-even to 4 decimals, as crm-metrics stores money, then summed).
 
-#include <catch2/catch.hpp>
-
 #include <numeric>
 #include <string>
+
+#include <catch2/catch.hpp>
 
 #include "crm/dates.hpp"
 #include "crm/io/reader.hpp"
@@ -35,16 +35,17 @@ TEST_CASE("read_table: CDNOW_master.txt, whitespace-aligned with CRLF", "[reader
   const read_result r = read_table(data("CDNOW_master.txt"));
   CHECK(r.report.dialect.whitespace_aligned);
   CHECK(r.data.kind() == table_kind::orders);
-  CHECK(r.data.rows == 69659);                     // lines minus the header
+  CHECK(r.data.rows == 69659);                        // lines minus the header
   CHECK(r.data.customer_key()->distinct() == 23570);  // zero-padded ids 00001..23570
   CHECK(r.data.customer_key()->text(0) == "00001");
   CHECK(total(*r.data.find("amount")) == 25003156300);  // sum(dollar_value) = 2,500,315.63
-  const column& when = *r.data.find("order_at");       // YYYYMMDD
+  const column& when = *r.data.find("order_at");        // YYYYMMDD
   CHECK(day_of(when, false) == crm::days_from_civil(1997, 1, 1));
   CHECK(day_of(when, true) == crm::days_from_civil(1998, 6, 30));
 }
 
-TEST_CASE("read_table: Online Retail invoices 2011 (ISO dates, float artefacts)", "[reader][data]") {
+TEST_CASE("read_table: Online Retail invoices 2011 (ISO dates, float artefacts)",
+          "[reader][data]") {
   const read_result r = read_table(data("online_retail_invoices_2011.csv"));
   CHECK(r.data.kind() == table_kind::orders);
   CHECK(r.data.rows == 18532);
@@ -57,7 +58,8 @@ TEST_CASE("read_table: Online Retail invoices 2011 (ISO dates, float artefacts)"
   CHECK(day_of(when, true) == crm::days_from_civil(2011, 12, 9));
 }
 
-TEST_CASE("read_table: Online Retail prefix (M/D/YY H:MM dates, blank customers)", "[reader][data]") {
+TEST_CASE("read_table: Online Retail prefix (M/D/YY H:MM dates, blank customers)",
+          "[reader][data]") {
   const read_result r = read_table(data("online_retail_dec2010_prefix.csv"));
   CHECK(r.data.kind() == table_kind::orders);
   CHECK(r.data.rows == 28492);
@@ -67,17 +69,20 @@ TEST_CASE("read_table: Online Retail prefix (M/D/YY H:MM dates, blank customers)
   CHECK(total(*r.data.find("amount")) == 4769845700);  // sum(TotalPrice) = 476,984.57
   const column& when = *r.data.find("order_at");
   // first line 536365 @ 12/1/10 8:26, last 538638 @ 12/13/10 14:16
-  CHECK(when.ints.front() == std::int64_t{crm::days_from_civil(2010, 12, 1)} * 86400 + 8 * 3600 + 26 * 60);
-  CHECK(when.ints.back() == std::int64_t{crm::days_from_civil(2010, 12, 13)} * 86400 + 14 * 3600 + 16 * 60);
+  CHECK(when.ints.front() ==
+        std::int64_t{crm::days_from_civil(2010, 12, 1)} * 86400 + 8 * 3600 + 26 * 60);
+  CHECK(when.ints.back() ==
+        std::int64_t{crm::days_from_civil(2010, 12, 13)} * 86400 + 14 * 3600 + 16 * 60);
 }
 
-TEST_CASE("read_table: Online Retail sample with semicolons, NA and mixed date forms", "[reader][data]") {
+TEST_CASE("read_table: Online Retail sample with semicolons, NA and mixed date forms",
+          "[reader][data]") {
   const read_result r = read_table(data("online_retail_random5000_semicolon.csv"));
   CHECK(r.report.dialect.delimiter == ';');
   CHECK(r.data.kind() == table_kind::orders);
   CHECK(r.data.rows == 5000);
   CHECK(r.data.customer_key()->distinct() == 1039);
-  CHECK(r.data.customer_key()->missing == 1792);  // CustomerID "NA"
+  CHECK(r.data.customer_key()->missing == 1792);          // CustomerID "NA"
   CHECK(total(*r.data.find("unit_price")) == 199004400);  // sum(UnitPrice) = 19,900.44
   // Row 1 `12/06/2010 10:08` and row 2 `2/20/11 11:39`, both month/day/year.
   const column& when = *r.data.find("order_at");

@@ -1,12 +1,13 @@
-#include <catch2/catch.hpp>
+#include "crm/io/reader.hpp"
 
 #include <cmath>
 #include <numeric>
 #include <string>
 
+#include <catch2/catch.hpp>
+
 #include "crm/dates.hpp"
 #include "crm/io/input_error.hpp"
-#include "crm/io/reader.hpp"
 
 using namespace crm::io;
 
@@ -65,7 +66,8 @@ TEST_CASE("read_table: UTF-8 with BOM and UTF-16LE with BOM read the same", "[re
   }
 }
 
-TEST_CASE("read_table: a bad value stops with file:line:field, column and value", "[reader][errors]") {
+TEST_CASE("read_table: a bad value stops with file:line:field, column and value",
+          "[reader][errors]") {
   const std::string text = "customer_id,order_date,amount\n1,2024-01-05,10.00\n2,2024-13-01,5\n";
   try {
     (void)read_text(text);
@@ -121,7 +123,8 @@ TEST_CASE("read_table: blocks and threads do not change the result", "[reader]")
     text += std::to_string(1000 + (i * 7) % 613) + "," + std::to_string(i) + ",2024-0" +
             std::to_string(1 + i % 9) + "-1" + std::to_string(i % 10) + "," +
             std::to_string(cents / 100) + "." + (cents % 100 < 10 ? "0" : "") +
-            std::to_string(cents % 100) + (i % 3 == 0 ? ",\"web, \"\"mobile\"\"\"\n" : ",store\r\n");
+            std::to_string(cents % 100) +
+            (i % 3 == 0 ? ",\"web, \"\"mobile\"\"\"\n" : ",store\r\n");
   }
   read_options one;
   one.threads = 1;
@@ -156,7 +159,8 @@ TEST_CASE("read_table: errors in a later block report the right line", "[reader]
 
 TEST_CASE("read_table: day/month order is decided from the whole column", "[reader][dates]") {
   // Online Retail style: 12/1/10 alone is ambiguous; 12/13/10 proves month/day/year.
-  const std::string mdy = "CustomerID,InvoiceDate,TotalPrice\n1,12/1/10 8:26,1\n2,12/13/10 14:16,2\n";
+  const std::string mdy =
+      "CustomerID,InvoiceDate,TotalPrice\n1,12/1/10 8:26,1\n2,12/13/10 14:16,2\n";
   const read_result r = read_text(mdy);
   CHECK(r.report.date_orders.at(0).second == "mdy");
   CHECK(r.data.find("order_at")->ints[0] == at(2010, 12, 1, 8, 26));
@@ -172,8 +176,7 @@ TEST_CASE("read_table: day/month order is decided from the whole column", "[read
 TEST_CASE("read_table: empty, blank, header-only and missing files", "[reader][errors]") {
   CHECK_THROWS_WITH(read_text(""), "mem.csv: the file is empty");
   CHECK_THROWS_WITH(read_text(" \r\n\n"), "mem.csv: the file is empty");
-  CHECK_THROWS_WITH(read_text("customer_id,order_date,amount\n"),
-                    Catch::Contains("no data rows"));
+  CHECK_THROWS_WITH(read_text("customer_id,order_date,amount\n"), Catch::Contains("no data rows"));
   try {
     (void)read_table(data("does_not_exist.csv"));
     FAIL("no error");
@@ -184,13 +187,12 @@ TEST_CASE("read_table: empty, blank, header-only and missing files", "[reader][e
 }
 
 TEST_CASE("read_table: missing values and NA are not errors", "[reader]") {
-  const read_result r = read_text("customer_id;order_date;amount\nNA;2024-01-01;1,5\n7;;NA\n",
-                                  [] {
-                                    read_options o;
-                                    o.values.decimal_point = ',';
-                                    o.values.thousands_sep = '.';
-                                    return o;
-                                  }());
+  const read_result r = read_text("customer_id;order_date;amount\nNA;2024-01-01;1,5\n7;;NA\n", [] {
+    read_options o;
+    o.values.decimal_point = ',';
+    o.values.thousands_sep = '.';
+    return o;
+  }());
   CHECK(r.report.dialect.delimiter == ';');
   CHECK(r.data.find("amount")->ints[0] == 15000);  // 1,5 with a decimal comma = 1.5
   CHECK(r.data.find("amount")->missing == 1);
@@ -202,8 +204,8 @@ TEST_CASE("read_table: missing values and NA are not errors", "[reader]") {
 TEST_CASE("read_table: offsets convert to the report zone", "[reader][dates]") {
   read_options o;
   o.zone = time_zone::parse("+08:00");
-  const read_result r =
-      read_text("customer_id,order_date,amount\n1,2024-01-05T20:30:00Z,1\n2,2024-01-05 20:30,1\n", o);
+  const read_result r = read_text(
+      "customer_id,order_date,amount\n1,2024-01-05T20:30:00Z,1\n2,2024-01-05 20:30,1\n", o);
   // 20:30Z is 04:30 the next day at +08:00; the naive time stays as written.
   CHECK(r.data.find("order_at")->ints[0] == at(2024, 1, 6, 4, 30));
   CHECK(r.data.find("order_at")->ints[1] == at(2024, 1, 5, 20, 30));

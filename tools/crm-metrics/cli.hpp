@@ -2,10 +2,10 @@
 
 // The command line: CLI11 wiring only. Each command registers its options and a callback.
 
-#include <CLI/CLI.hpp>
-
 #include <string>
 #include <vector>
+
+#include <CLI/CLI.hpp>
 
 #include "crm/io/reader.hpp"
 

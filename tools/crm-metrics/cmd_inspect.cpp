@@ -1,8 +1,9 @@
 #include <cstdio>
 #include <memory>
 
-#include "cli.hpp"
 #include "crm/io/inspect.hpp"
+
+#include "cli.hpp"
 
 namespace crm::cli {
 
@@ -23,7 +24,8 @@ void add_inspect_command(CLI::App& app) {
       "  crm-metrics inspect --map customer_id=Kundennummer --decimal , bestellungen.csv");
   cmd->add_option("files", s->files, "Input files (CSV, TSV, JSON, JSON Lines; - for stdin)")
       ->required();
-  cmd->add_option("--format", s->format, "text or json")->capture_default_str()
+  cmd->add_option("--format", s->format, "text or json")
+      ->capture_default_str()
       ->check(CLI::IsMember({"text", "json"}));
   add_input_options(*cmd, s->input);
   cmd->callback([s] {
@@ -31,7 +33,8 @@ void add_inspect_command(CLI::App& app) {
     for (const std::string& file : s->files) {
       const io::read_result result = io::read_table(file, options);
       report_rejects(result, s->input);
-      const std::string out = s->format == "json" ? io::inspect_json(result) : io::inspect_text(result);
+      const std::string out =
+          s->format == "json" ? io::inspect_json(result) : io::inspect_text(result);
       std::fwrite(out.data(), 1, out.size(), stdout);
     }
   });

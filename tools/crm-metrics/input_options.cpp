@@ -1,34 +1,40 @@
-#include <fmt/format.h>
-
 #include <cstdio>
 
-#include "cli.hpp"
+#include <fmt/format.h>
+
 #include "crm/io/output.hpp"
+
+#include "cli.hpp"
 
 namespace crm::cli {
 
 void add_input_options(CLI::App& command, input_settings& s) {
-  command.add_option("--encoding", s.encoding, "auto | utf-8 | utf-16le | utf-16be | gb18030 (GBK)")
+  command
+      .add_option("--encoding", s.encoding, "auto | utf-8 | utf-16le | utf-16be | gb18030 (GBK)")
       ->capture_default_str();
   command.add_option("--delimiter", s.delimiter,
                      "Field delimiter instead of sniffing: , ; tab | or 'space' (aligned text)");
   command.add_flag("--no-header", s.no_header, "The first row is data; columns are column_1..N");
-  command.add_option("--map", s.maps, "FIELD=COLUMN: map a header to a canonical column (repeatable)");
+  command.add_option("--map", s.maps,
+                     "FIELD=COLUMN: map a header to a canonical column (repeatable)");
   command.add_option("--table", s.table,
                      "Force the table kind: orders, customers, customer_summary, surveys, tickets, "
                      "leads, costs, retention_actions");
   command.add_option("--tz", s.tz, "Zone of naive timestamps: UTC, +08:00 or an IANA name")
       ->capture_default_str();
   command.add_option("--decimal", s.decimal, "Decimal separator: . or ,")->capture_default_str();
-  command.add_option("--thousands", s.thousands,
-                     "Thousands separator: , . space ' or none (default: , or . opposite --decimal)");
-  command.add_option("--date-order", s.date_order,
-                     "Order of a/b/y dates: auto (decided from the column), mdy or dmy")
+  command.add_option(
+      "--thousands", s.thousands,
+      "Thousands separator: , . space ' or none (default: , or . opposite --decimal)");
+  command
+      .add_option("--date-order", s.date_order,
+                  "Order of a/b/y dates: auto (decided from the column), mdy or dmy")
       ->capture_default_str();
   command.add_option("--on-error", s.on_error, "fail (stop at the first bad row) or skip")
       ->capture_default_str();
   command.add_option("--rejects", s.rejects, "With --on-error skip: write rejected rows here");
-  command.add_option("--threads", s.threads, "Reader threads (0 = all cores)")->capture_default_str();
+  command.add_option("--threads", s.threads, "Reader threads (0 = all cores)")
+      ->capture_default_str();
 }
 
 namespace {
@@ -37,7 +43,8 @@ char one_char(const std::string& text, const char* option) {
   if (text == "tab" || text == "\\t") return '\t';
   if (text == "space" || text == "whitespace") return ' ';
   if (text == "none") return '\0';
-  if (text.size() != 1) throw CLI::ValidationError(option, "expects a single character, got '" + text + "'");
+  if (text.size() != 1)
+    throw CLI::ValidationError(option, "expects a single character, got '" + text + "'");
   return text[0];
 }
 
@@ -96,7 +103,9 @@ void report_rejects(const io::read_result& result, const input_settings& s) {
   const io::read_report& r = result.report;
   if (s.on_error != "skip") return;
   std::fputs(fmt::format("{}: read={} ok={} rejected={}\n", r.source, r.rows_read, r.rows_ok,
-                         r.rows_rejected).c_str(), stderr);
+                         r.rows_rejected)
+                 .c_str(),
+             stderr);
   for (const auto& [reason, count] : r.rejected_by_reason) {
     std::fputs(fmt::format("{}:   {} x {}\n", r.source, count, reason).c_str(), stderr);
   }

@@ -5,9 +5,10 @@
 #include <exception>
 #include <string>
 
-#include "cli.hpp"
 #include "crm/io/input_error.hpp"
 #include "crm/version.hpp"
+
+#include "cli.hpp"
 
 namespace {
 

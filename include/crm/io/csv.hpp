@@ -11,9 +11,9 @@ namespace crm::io {
 
 /// How a delimited text file is laid out.
 struct csv_dialect {
-  char delimiter = ',';         ///< ',', ';', '\t' or '|'; ignored when whitespace_aligned
+  char delimiter = ',';             ///< ',', ';', '\t' or '|'; ignored when whitespace_aligned
   bool whitespace_aligned = false;  ///< fields separated by runs of blanks (CDNOW_master.txt)
-  bool has_header = true;       ///< the first record names the columns
+  bool has_header = true;           ///< the first record names the columns
 };
 
 /// The dialect's delimiter as a name: "comma", "semicolon", "tab", "pipe", "whitespace".

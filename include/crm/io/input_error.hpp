@@ -10,10 +10,10 @@ namespace crm::io {
 /// Exit codes of the command line (sysexits.h), chosen by the kind of failure.
 enum class exit_code : int {
   ok = 0,
-  usage = 64,          ///< EX_USAGE: bad command line
-  data = 65,           ///< EX_DATAERR: malformed input
-  no_input = 66,       ///< EX_NOINPUT: an input file does not exist or cannot be opened
-  io = 74,             ///< EX_IOERR: a read or write failed
+  usage = 64,     ///< EX_USAGE: bad command line
+  data = 65,      ///< EX_DATAERR: malformed input
+  no_input = 66,  ///< EX_NOINPUT: an input file does not exist or cannot be opened
+  io = 74,        ///< EX_IOERR: a read or write failed
 };
 
 /// Where in an input file a problem is: 1-based physical line and 1-based field (column)

@@ -27,15 +27,15 @@ enum class error_policy : std::uint8_t {
 /// Options of read_table.
 struct read_options {
   encoding text_encoding = encoding::automatic;
-  value_options values;              ///< decimal point, thousands separator, date order
-  time_zone zone;                    ///< naive timestamps are in this zone; periods are cut in it
-  mapping_options mapping;           ///< --map overrides and a forced table kind
+  value_options values;     ///< decimal point, thousands separator, date order
+  time_zone zone;           ///< naive timestamps are in this zone; periods are cut in it
+  mapping_options mapping;  ///< --map overrides and a forced table kind
   error_policy on_error = error_policy::fail;
-  std::optional<char> delimiter;     ///< force a delimiter instead of sniffing
-  std::optional<bool> header;        ///< force header presence instead of sniffing
-  unsigned threads = 0;              ///< worker threads; 0 = all cores
+  std::optional<char> delimiter;                    ///< force a delimiter instead of sniffing
+  std::optional<bool> header;                       ///< force header presence instead of sniffing
+  unsigned threads = 0;                             ///< worker threads; 0 = all cores
   std::size_t block_bytes = std::size_t{16} << 20;  ///< bytes parsed per step (tests use small)
-  bool keep_rejected_rows = true;    ///< keep rejected rows' text for a rejects file
+  bool keep_rejected_rows = true;                   ///< keep rejected rows' text for a rejects file
 };
 
 /// The input format that was detected.
@@ -45,9 +45,9 @@ enum class input_format : std::uint8_t { csv, json_array, json_lines, json_colum
 
 /// A row that was dropped under error_policy::skip.
 struct rejected_row {
-  std::int64_t line = 0;   ///< 1-based physical line where the row starts
-  std::string reason;      ///< the full message, `file:line:field: reason (...)`
-  std::string text;        ///< the row as read (UTF-8), without its line terminator
+  std::int64_t line = 0;  ///< 1-based physical line where the row starts
+  std::string reason;     ///< the full message, `file:line:field: reason (...)`
+  std::string text;       ///< the row as read (UTF-8), without its line terminator
 };
 
 /// What reading found, for `inspect` and for the reconciliation `read = ok + rejected`.
@@ -57,14 +57,14 @@ struct read_report {
   encoding detected_encoding = encoding::utf8;
   bool had_bom = false;
   csv_dialect dialect;
-  std::int64_t lines = 0;          ///< physical lines of the input (CSV)
-  std::int64_t blank_lines = 0;    ///< skipped, not rows
-  std::size_t rows_read = 0;       ///< data rows seen
-  std::size_t rows_ok = 0;         ///< rows in the table
-  std::size_t rows_rejected = 0;   ///< rows_read - rows_ok
+  std::int64_t lines = 0;                                 ///< physical lines of the input (CSV)
+  std::int64_t blank_lines = 0;                           ///< skipped, not rows
+  std::size_t rows_read = 0;                              ///< data rows seen
+  std::size_t rows_ok = 0;                                ///< rows in the table
+  std::size_t rows_rejected = 0;                          ///< rows_read - rows_ok
   std::map<std::string, std::size_t> rejected_by_reason;  ///< short reason -> count
-  std::vector<rejected_row> rejects;                     ///< in input order
-  std::string header_text;         ///< the header record as read, for the rejects file
+  std::vector<rejected_row> rejects;                      ///< in input order
+  std::string header_text;  ///< the header record as read, for the rejects file
   /// Timestamp columns whose day/month order was decided from their values: header -> "mdy"/"dmy".
   std::vector<std::pair<std::string, std::string>> date_orders;
 };

@@ -45,7 +45,7 @@ enum class value_type : unsigned char {
 
 /// A canonical column of a table.
 struct column_spec {
-  std::string_view name;         ///< canonical name, e.g. "order_at"
+  std::string_view name;  ///< canonical name, e.g. "order_at"
   value_type type;
   bool required;                 ///< needed to recognise the table (DATA.md's *)
   std::string_view description;  ///< one line, English
@@ -71,11 +71,11 @@ struct table_spec {
 /// 0 = the canonical name itself, 1 = a specific export name (InvoiceDate, 买家实际支付金额),
 /// 2 = a generic word (date, amount, 金额), 3 = unverified or weak. Equal ranks conflict.
 struct alias {
-  table_kind table;           ///< unknown = applies to every table that has the column
+  table_kind table;  ///< unknown = applies to every table that has the column
   std::string_view canonical;
-  std::string_view header;    ///< as exported; matched after normalize_header on both sides
+  std::string_view header;  ///< as exported; matched after normalize_header on both sides
   int rank;
-  std::string_view origin;    ///< "en", "zh", "salesforce", "hubspot", "zoho", "shopify", ...
+  std::string_view origin;  ///< "en", "zh", "salesforce", "hubspot", "zoho", "shopify", ...
 };
 
 /// The full alias table (what `crm-metrics schema` prints).
@@ -90,19 +90,19 @@ struct alias {
 
 /// How one header of a file was mapped.
 struct column_binding {
-  std::size_t index = 0;      ///< 0-based position in the file
-  std::string header;         ///< as in the file, trimmed
-  std::string canonical;      ///< empty when unmapped (kept as a dimension)
+  std::size_t index = 0;  ///< 0-based position in the file
+  std::string header;     ///< as in the file, trimmed
+  std::string canonical;  ///< empty when unmapped (kept as a dimension)
   value_type type = value_type::text;
-  std::string how;            ///< "alias (rank 1, en)", "--map", "question title (NPS)", ...
+  std::string how;  ///< "alias (rank 1, en)", "--map", "question title (NPS)", ...
 };
 
 /// The outcome of mapping a header row.
 struct header_mapping {
   table_kind kind = table_kind::unknown;
-  std::vector<column_binding> columns;         ///< one per header, in file order
-  std::vector<std::string> missing_required;   ///< required canonical columns not found
-  std::vector<std::string> notes;              ///< e.g. why another kind lost, derived amount
+  std::vector<column_binding> columns;        ///< one per header, in file order
+  std::vector<std::string> missing_required;  ///< required canonical columns not found
+  std::vector<std::string> notes;             ///< e.g. why another kind lost, derived amount
   /// Each other kind with its score, best first (for `inspect` to explain the choice).
   std::vector<std::pair<table_kind, double>> candidates;
 };

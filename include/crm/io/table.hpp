@@ -57,8 +57,8 @@ struct column {
   string_pool dictionary;
   std::vector<std::int64_t> int_keys;
 
-  std::size_t missing = 0;        ///< cells that were blank or `NA`
-  bool has_time_of_day = false;   ///< timestamp: at least one value carried a time
+  std::size_t missing = 0;       ///< cells that were blank or `NA`
+  bool has_time_of_day = false;  ///< timestamp: at least one value carried a time
 
   /// Number of rows.
   [[nodiscard]] std::size_t size() const noexcept;

@@ -15,8 +15,8 @@ enum class date_order : unsigned char {
 
 /// Lexical conventions of a file's numbers and dates.
 struct value_options {
-  char decimal_point = '.';   ///< '.' or ','
-  char thousands_sep = ',';   ///< ',', '.', ' ', '\'' or '\0' (none); must differ from decimal_point
+  char decimal_point = '.';  ///< '.' or ','
+  char thousands_sep = ',';  ///< ',', '.', ' ', '\'' or '\0' (none); must differ from decimal_point
   date_order dates = date_order::automatic;
 };
 
