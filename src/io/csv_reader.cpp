@@ -296,15 +296,16 @@ std::vector<column> read_csv(const std::string& name, byte_source& source,
   const std::vector<std::string> headers = pass.open(report);
   build_plan plan = plan_columns(name, headers, options, options.zone, mapping);
 
-  // Day/month order: survey the whole column when its sampled dates leave it open.
+  // Day/month order: survey the whole column when its sample holds day/month dates.
   std::vector<std::size_t> surveyed;
   for (std::size_t c = 0; c < plan.columns.size(); ++c) {
     column_plan& col = plan.columns[c];
     if (col.type != value_type::timestamp || col.order != date_order::automatic) continue;
+    // Any day/month form in the sample (even one valid in a single order) makes the whole
+    // column decide one order, so 12/13 and 13/12 in one column cannot both pass.
     for (const auto& row : pass.sample()) {
-      timestamp_value ts;
-      if (c < row.size() &&
-          parse_timestamp(row[c], ts, options.values) == parse_status::needs_date_order) {
+      const day_month_fit fit = c < row.size() ? classify_day_month(row[c]) : day_month_fit{};
+      if (fit.mdy || fit.dmy) {
         col.survey = true;
         surveyed.push_back(c);
         break;

@@ -126,12 +126,12 @@ TEST_CASE("parse_money: currency symbols, codes, signs and accounting negatives"
   CHECK(money("usd 12.50") == 125000);
   CHECK(money("US$12") == 120000);
   CHECK(money("HK$ 12") == 120000);
-  CHECK(money("£9.99") == 99900);         // £9.99
-  CHECK(money("¥1,280") == 12800000);     // ¥1,280
-  CHECK(money("￥1280.5") == 12805000);   // ￥1280.5
-  CHECK(money("1280.50元") == 12805000);  // 1280.50元
-  CHECK(money("₩1,000") == 10000000);     // ₩1,000
-  CHECK(money("₹250") == 2500000);        // ₹250
+  CHECK(money("£9.99") == 99900);
+  CHECK(money("¥1,280") == 12800000);
+  CHECK(money("￥1280.5") == 12805000);
+  CHECK(money("1280.50元") == 12805000);
+  CHECK(money("₩1,000") == 10000000);
+  CHECK(money("₹250") == 2500000);
   CHECK(money("RMB 88") == 880000);
   CHECK(money("CNY88") == 880000);
   CHECK(money("88 EUR") == 880000);
@@ -145,7 +145,7 @@ TEST_CASE("parse_money: currency symbols, codes, signs and accounting negatives"
 
 TEST_CASE("parse_money: European and other separators", "[values]") {
   CHECK(money("1.280,50", europe) == 12805000);
-  CHECK(money("1.280,50 €", europe) == 12805000);  // 1.280,50 €
+  CHECK(money("1.280,50 €", europe) == 12805000);
   CHECK(money("R$ 1.280,50", europe) == 12805000);
   CHECK(money("-12,5", europe) == -125000);
   CHECK(money("1.5E+03", europe) == not_ok);  // '.' is the separator there: "1.5" is bad
