@@ -43,13 +43,8 @@ fit assess(const std::vector<std::size_t>& counts) {
   return {static_cast<double>(best->second) / static_cast<double>(counts.size()), best->first};
 }
 
+// The value parsers ignore surrounding blanks and reject empty cells themselves.
 bool looks_like_data(std::string_view cell) {
-  std::size_t b = 0;
-  std::size_t e = cell.size();
-  while (b < e && (cell[b] == ' ' || cell[b] == '\t')) ++b;
-  while (e > b && (cell[e - 1] == ' ' || cell[e - 1] == '\t')) --e;
-  cell = cell.substr(b, e - b);
-  if (cell.empty()) return false;
   double number = 0.0;
   timestamp_value ts;
   return parse_decimal(cell, number) == parse_status::ok ||

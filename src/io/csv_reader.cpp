@@ -255,15 +255,7 @@ void csv_pass::run(const build_plan& plan, table_assembler* assembler,
       report.rows_read += chunks[k].rows_seen();
       if (evidence != nullptr) {
         for (std::size_t c = 0; c < evidence->size(); ++c) {
-          order_evidence& into = (*evidence)[c];
-          const order_evidence& from = chunks[k].columns()[c].evidence;
-          if (into.mdy_only == 0 && from.mdy_only > 0)
-            into.first_mdy_line = from.first_mdy_line + line_base - 1;
-          if (into.dmy_only == 0 && from.dmy_only > 0)
-            into.first_dmy_line = from.first_dmy_line + line_base - 1;
-          into.mdy_only += from.mdy_only;
-          into.dmy_only += from.dmy_only;
-          into.both += from.both;
+          (*evidence)[c].merge(chunks[k].columns()[c].evidence, line_base);
         }
       }
       if (assembler != nullptr) {

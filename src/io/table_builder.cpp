@@ -78,6 +78,10 @@ std::uint32_t intern(absl::flat_hash_map<std::string, std::uint32_t>& index, str
 chunk_builder::chunk_builder(const build_plan& plan) : plan_(&plan) {
   columns_.resize(plan.columns.size());
   slots_.resize(plan.columns.size());
+  for (const column_plan& col : plan.columns) {  // once here, not once per cell
+    options_.push_back(plan.values);
+    options_.back().dates = col.order;
+  }
   reset();
 }
 
@@ -106,6 +110,7 @@ bool chunk_builder::convert(std::size_t index, std::string_view cell, slot& out,
                             std::string& reason) {
   const column_plan& plan = plan_->columns[index];
   out.is_text = false;
+  out.has_time = false;
   out.missing = is_missing(cell);
   if (out.missing) return true;
   parse_status status = parse_status::ok;
@@ -135,17 +140,15 @@ bool chunk_builder::convert(std::size_t index, std::string_view cell, slot& out,
       break;
     }
     case value_type::timestamp: {
-      value_options options = plan_->values;
-      options.dates = plan.order;
       timestamp_value ts;
-      status = parse_timestamp(cell, ts, options);
+      status = parse_timestamp(cell, ts, options_[index]);
       if (status == parse_status::needs_date_order) {
         reason = "day/month order of this date is ambiguous; pass --date-order mdy or dmy";
         return false;
       }
       out.i = ts.has_offset ? plan_->zone->to_local(ts.local_seconds - ts.offset_seconds)
                             : ts.local_seconds;
-      out.d = ts.has_time ? 1.0 : 0.0;
+      out.has_time = ts.has_time;
       break;
     }
   }
@@ -171,7 +174,7 @@ void chunk_builder::commit(std::size_t index, const slot& value) {
         return;
       }
       c.ints.push_back(value.missing ? missing_int64 : value.i);
-      if (!value.missing && value.d != 0.0) c.has_time = true;
+      if (!value.missing && value.has_time) c.has_time = true;
       return;
     case column_storage::real:
       c.reals.push_back(value.missing ? std::numeric_limits<double>::quiet_NaN() : value.d);
@@ -390,14 +393,14 @@ void make_int_dictionary(column& c) {
 }
 
 std::vector<column> table_assembler::finish() {
-  for (column& c : columns_) {
-    if (c.canonical == "customer_id" ||
-        (c.canonical == "email" &&
-         !std::any_of(columns_.begin(), columns_.end(),
-                      [](const column& o) { return o.canonical == "customer_id"; }))) {
-      make_int_dictionary(c);
-    }
-  }
+  // The customer key is customer_id, else email (as table::customer_key picks it).
+  const auto named = [this](std::string_view canonical) {
+    return std::find_if(columns_.begin(), columns_.end(),
+                        [canonical](const column& c) { return c.canonical == canonical; });
+  };
+  auto key = named("customer_id");
+  if (key == columns_.end()) key = named("email");
+  if (key != columns_.end()) make_int_dictionary(*key);
   return std::move(columns_);
 }
 

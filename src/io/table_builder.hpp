@@ -44,6 +44,15 @@ struct order_evidence {
   std::size_t both = 0;
   std::int64_t first_mdy_line = 0;  ///< local line numbers (chunk-relative until rebased)
   std::int64_t first_dmy_line = 0;
+
+  /// Adds a later chunk's evidence, its lines made absolute by `line_base` (the chunk's line 1).
+  void merge(const order_evidence& later, std::int64_t line_base) noexcept {
+    if (mdy_only == 0 && later.mdy_only > 0) first_mdy_line = later.first_mdy_line + line_base - 1;
+    if (dmy_only == 0 && later.dmy_only > 0) first_dmy_line = later.first_dmy_line + line_base - 1;
+    mdy_only += later.mdy_only;
+    dmy_only += later.dmy_only;
+    both += later.both;
+  }
 };
 
 /// A cell-to-column converter for one chunk of records. Not thread-safe; one per thread.
@@ -104,6 +113,7 @@ class chunk_builder {
   struct slot {
     bool missing = false;
     bool is_text = false;
+    bool has_time = false;  ///< a timestamp written with a time of day
     std::int64_t i = 0;
     double d = 0.0;
     std::string_view text;
@@ -117,6 +127,7 @@ class chunk_builder {
   const build_plan* plan_;
   std::vector<chunk_column> columns_;
   std::vector<slot> slots_;
+  std::vector<value_options> options_;  // per column, with its resolved day/month order
   std::vector<chunk_reject> rejects_;
   failure error_;
   std::size_t rows_ = 0;
