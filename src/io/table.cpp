@@ -76,6 +76,13 @@ std::string column::text(std::size_t row) const {
   return {};
 }
 
+std::string column::key_text(std::uint32_t code) const {
+  if (code == missing_code) return {};
+  if (storage == column_storage::dictionary) return std::string(dictionary[code]);
+  if (storage == column_storage::int_dictionary) return std::to_string(int_keys[code]);
+  return {};
+}
+
 const column* table::find(std::string_view canonical) const noexcept {
   for (const column& c : columns) {
     if (c.canonical == canonical) return &c;

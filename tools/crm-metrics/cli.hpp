@@ -37,6 +37,9 @@ void add_input_options(CLI::App& command, input_settings& settings);
 /// the rejects file when asked.
 void report_rejects(const io::read_result& result, const input_settings& settings);
 
+void add_report_command(CLI::App& app);
+void add_rfm_command(CLI::App& app);
+void add_cohorts_command(CLI::App& app);
 void add_inspect_command(CLI::App& app);
 void add_schema_command(CLI::App& app);
 

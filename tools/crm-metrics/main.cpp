@@ -26,10 +26,17 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(
       "Examples:\n"
+      "  crm-metrics report examples/data/orders.csv      every metric the export allows\n"
+      "  crm-metrics report --format json -o r.json dir/  all exports of a directory, as JSON\n"
+      "  crm-metrics rfm examples/data/orders.csv         per-customer RFM scores and segments\n"
+      "  crm-metrics cohorts examples/data/orders.csv     cohort retention matrix\n"
       "  crm-metrics inspect examples/data/orders.csv     what is this export?\n"
       "  crm-metrics schema --lang zh                     recognised tables and header aliases\n"
       "Exit codes: 0 ok, 64 usage, 65 bad input data, 66 missing input, 74 I/O error.\n"
       "Docs: docs/cli.md");
+  crm::cli::add_report_command(app);
+  crm::cli::add_rfm_command(app);
+  crm::cli::add_cohorts_command(app);
   crm::cli::add_inspect_command(app);
   crm::cli::add_schema_command(app);
   try {

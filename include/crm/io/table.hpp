@@ -67,6 +67,9 @@ struct column {
   /// The value of row `row` as text, canonical form: money with its decimals, timestamps ISO,
   /// ids and text as read; empty when missing.
   [[nodiscard]] std::string text(std::size_t row) const;
+  /// The text of a code of a dictionary or int_dictionary column (e.g. a customer index back to
+  /// its id); empty for other storages or missing_code.
+  [[nodiscard]] std::string key_text(std::uint32_t code) const;
   /// Number of distinct codes (dictionary storage) or keys (int_dictionary); 0 otherwise.
   [[nodiscard]] std::size_t distinct() const noexcept;
 };

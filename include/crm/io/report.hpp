@@ -1,0 +1,97 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "crm/dates.hpp"
+#include "crm/io/reader.hpp"
+#include "crm/result.hpp"
+#include "crm/retention.hpp"
+#include "crm/rfm.hpp"
+
+namespace crm::io {
+
+/// Options of build_report (the `report` command's flags; docs/cli.md).
+struct report_options {
+  std::optional<day_t> as_of;  ///< default: the day after the latest event
+  period_kind period = period_kind::month;
+  std::vector<std::string> by;         ///< dimension headers or canonical names (`--by`)
+  std::uint32_t inactivity_days = 90;  ///< churn of order-only data
+  churn_base churn_denominator = churn_base::start;
+  bool churn_include_new = false;
+  std::uint32_t repeat_within_days = 0;  ///< 0 = the whole-range repeat rate only
+  rfm_monetary rfm_m = rfm_monetary::mean;
+  std::string rfm_segments = "default";  ///< "default" or "rfm" (the R package's table)
+  double gross_margin = 1.0;             ///< applied to clv_simple
+};
+
+/// One input of the report, as read.
+struct report_input {
+  std::string path;
+  std::string table;  ///< table kind ("orders", ...)
+  std::size_t rows = 0;
+  std::size_t rejected = 0;
+};
+
+/// The cohort section (METRICS.md JSON `cohorts`).
+struct report_cohorts {
+  period_kind period = period_kind::month;
+  std::vector<cohort_row> rows;
+  bool has_revenue = false;
+};
+
+/// The RFM section: scores summary and segments.
+struct report_rfm {
+  day_t as_of = 0;
+  double mean_recency_days = 0.0;
+  double mean_frequency = 0.0;
+  double mean_monetary = 0.0;
+  std::vector<rfm_cell> cells;
+  std::vector<std::pair<std::string, std::uint64_t>> segments;  ///< name -> customers, rule order
+  std::uint64_t unmatched = 0;
+  std::string preset;
+};
+
+/// The report model every renderer reads (METRICS.md "JSON report shape").
+struct report {
+  std::string generator;  ///< "crm-metrics X.Y.Z"
+  day_t as_of = 0;
+  period_kind period = period_kind::month;
+  std::string currency;  ///< ISO code when the data names one, else empty
+  std::vector<report_input> inputs;
+  std::vector<metric_result> metrics;  ///< whole range first, then per period, then per group
+  std::optional<report_cohorts> cohorts;
+  std::optional<report_rfm> rfm;
+  std::vector<std::string> notes;  ///< what was excluded or assumed, in plain words
+};
+
+/// Plans and computes every metric the inputs allow; metrics that cannot be computed are listed
+/// with status not_computable and the reason. Deterministic: the same tables give the same
+/// report whatever the row order. Throws invalid_input when the data contradict themselves
+/// (e.g. two currencies, as_of before the last order).
+[[nodiscard]] report build_report(std::span<const read_result> inputs,
+                                  const report_options& options);
+
+/// Output format of render_report.
+enum class report_format : std::uint8_t { text, json, csv, markdown };
+
+/// Renders a report; `lang` is "en" or "zh" (labels and headings).
+[[nodiscard]] std::string render_report(const report& r, report_format format,
+                                        std::string_view lang);
+
+/// The cohort matrix of a report alone: text (percent table), csv (long: cohort, k, period,
+/// size, active, retention, revenue) or json (METRICS.md `cohorts`). Empty text when the report
+/// has no cohorts.
+[[nodiscard]] std::string render_cohorts(const report& r, report_format format,
+                                         std::string_view lang);
+
+/// Per-customer RFM of the first orders table among `inputs`: customer_id, recency_days,
+/// frequency, monetary, r, f, m, segment; rows in customer-id order; csv or json. Throws
+/// invalid_input when no input is an orders table.
+[[nodiscard]] std::string rfm_customers(std::span<const read_result> inputs,
+                                        const report_options& options, report_format format);
+
+}  // namespace crm::io

@@ -1,0 +1,88 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <vector>
+
+#include "crm/dates.hpp"
+
+namespace crm {
+
+/// Orders as caller-owned columns of equal length, one element per order (line items already
+/// combined into orders by the caller). Nothing is copied.
+struct orders_view {
+  std::span<const std::uint32_t> customer;  ///< dense customer index, < customer_count
+  std::span<const day_t> day;               ///< order day (days since 1970-01-01, report zone)
+  std::span<const std::int64_t> amount;     ///< order value in 1/10000 currency units (may be
+                                            ///< negative: a refund); empty = no amount known
+  std::uint32_t customer_count = 0;         ///< size of the customer index space
+
+  [[nodiscard]] std::size_t size() const noexcept { return customer.size(); }
+  [[nodiscard]] bool has_amount() const noexcept { return !amount.empty() || customer.empty(); }
+};
+
+/// Money in 1/10000 units -> currency units (exact sums stay integer until this last step).
+[[nodiscard]] constexpr double money_from_e4(std::int64_t e4) noexcept {
+  return static_cast<double>(e4) / 10000.0;
+}
+
+/// Checks an orders_view at a library boundary: `day` as long as `customer`, `amount` empty or as
+/// long, every customer index < customer_count. Throws invalid_input naming `function`, the
+/// column and the first bad row.
+void validate(const orders_view& orders, const char* function);
+
+/// Day value of a customer with no order in first_day() / last_day().
+inline constexpr day_t no_day = std::numeric_limits<day_t>::min();
+
+/// Per-customer state of an orders table: first and last order day, number of orders, spend.
+/// An accumulator (docs/metrics.md "Accumulators"): `update` over any split of the rows, in any
+/// order, then `merge` partial summaries over the same customer index space; the result equals
+/// one pass. Memory: 20 bytes per customer. Spend is exact (int64 1/10000 units).
+class customer_summary {
+ public:
+  explicit customer_summary(std::uint32_t customer_count);
+
+  /// Adds orders (validated; throws invalid_input on a bad view or a customer_count mismatch).
+  void update(const orders_view& orders);
+  /// Adds another summary of the same customer index space (throws invalid_input otherwise).
+  void merge(const customer_summary& other);
+
+  [[nodiscard]] std::uint32_t customer_count() const noexcept {
+    return static_cast<std::uint32_t>(orders_.size());
+  }
+  /// First order day per customer; no_day when the customer has no order.
+  [[nodiscard]] std::span<const day_t> first_day() const noexcept { return first_; }
+  /// Last order day per customer; no_day when the customer has no order.
+  [[nodiscard]] std::span<const day_t> last_day() const noexcept { return last_; }
+  /// Orders per customer (0 for an index with no order).
+  [[nodiscard]] std::span<const std::uint32_t> orders() const noexcept { return orders_; }
+  /// Spend per customer, 1/10000 units (0 when no amount was given).
+  [[nodiscard]] std::span<const std::int64_t> spend() const noexcept { return spend_; }
+
+  /// Customers with at least one order.
+  [[nodiscard]] std::uint64_t customers_with_orders() const noexcept;
+  /// All orders added.
+  [[nodiscard]] std::uint64_t total_orders() const noexcept { return total_orders_; }
+  /// Exact sum of all amounts, 1/10000 units.
+  [[nodiscard]] std::int64_t total_spend() const noexcept { return total_spend_; }
+  /// Earliest and latest order day over all customers; no_day when there is no order.
+  [[nodiscard]] day_t min_day() const noexcept { return min_day_; }
+  [[nodiscard]] day_t max_day() const noexcept { return max_day_; }
+  /// False when some update had orders but no amount column.
+  [[nodiscard]] bool has_amount() const noexcept { return has_amount_; }
+
+ private:
+  std::vector<day_t> first_;
+  std::vector<day_t> last_;
+  std::vector<std::uint32_t> orders_;
+  std::vector<std::int64_t> spend_;
+  std::uint64_t total_orders_ = 0;
+  std::int64_t total_spend_ = 0;
+  day_t min_day_ = no_day;
+  day_t max_day_ = no_day;
+  bool has_amount_ = true;
+};
+
+}  // namespace crm

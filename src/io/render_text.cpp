@@ -1,0 +1,289 @@
+// The text (aligned terminal tables) and Markdown renderers of a report.
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "crm/io/output.hpp"
+
+#include "report_labels.hpp"
+#include "report_render.hpp"
+
+namespace crm::io::detail {
+namespace {
+
+/// Numbers, percentages and money are right-aligned; text is left-aligned.
+bool looks_numeric(const std::string& cell) {
+  if (cell.empty() || cell == "-") return true;
+  const char first = cell[0];
+  return (first >= '0' && first <= '9') || (first == '-' && cell.size() > 1);
+}
+
+/// A table of text cells printed with aligned columns (numbers right-aligned) or as Markdown.
+class text_table {
+ public:
+  explicit text_table(std::vector<std::string> header) : header_(std::move(header)) {}
+  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  [[nodiscard]] bool empty() const noexcept { return rows_.empty(); }
+
+  [[nodiscard]] std::string render(bool markdown) const {
+    std::vector<std::size_t> width(header_.size(), 3);
+    for (std::size_t c = 0; c < header_.size(); ++c) {
+      width[c] = std::max(width[c], display_width(header_[c]));
+      for (const auto& row : rows_) width[c] = std::max(width[c], display_width(row[c]));
+    }
+    std::string out = line(header_, width, markdown, true);
+    if (markdown) {
+      out += "|";
+      for (std::size_t c = 0; c < width.size(); ++c) out += c == 0 ? " --- |" : " ---: |";
+      out += "\n";
+    }
+    for (const auto& row : rows_) out += line(row, width, markdown, false);
+    return out;
+  }
+
+ private:
+  static std::string line(const std::vector<std::string>& cells,
+                          const std::vector<std::size_t>& width, bool markdown, bool header) {
+    std::string out = markdown ? "|" : " ";
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      const std::size_t w = display_width(cells[c]);
+      const std::string pad(width[c] > w ? width[c] - w : 0, ' ');
+      const bool right = c > 0 && !header && looks_numeric(cells[c]);
+      if (markdown) {
+        out += " " + cells[c] + " |";
+      } else {
+        out += " " + (right ? pad + cells[c] : cells[c] + (c + 1 < cells.size() ? pad : ""));
+      }
+    }
+    while (!markdown && !out.empty() && out.back() == ' ') out.pop_back();
+    return out + "\n";
+  }
+
+  std::vector<std::string> header_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+std::string grouped(double v, int decimals) { return fmt::format("{:.{}f}", v, decimals); }
+
+std::string with_commas(std::string digits) {
+  // Thousands separators, independent of the machine's locale.
+  const std::size_t point = std::min(digits.find('.'), digits.size());
+  const std::size_t start = (!digits.empty() && digits[0] == '-') ? 1 : 0;
+  for (std::size_t i = point; i > start + 3; i -= 3) digits.insert(i - 3, 1, ',');
+  return digits;
+}
+
+std::string value_text(const metric_result& m, const std::string& currency) {
+  if (!m.value) return "-";
+  const double v = *m.value;
+  if (m.unit == "ratio") return fmt::format("{:.1f} %", v * 100.0);
+  if (m.unit == "currency") {
+    return with_commas(grouped(v, 2)) + (currency.empty() ? "" : " " + currency);
+  }
+  if (m.unit == "customers" || m.unit == "orders") return with_commas(grouped(v, 0));
+  return with_commas(grouped(v, 2));
+}
+
+std::string heading(std::string_view text, bool markdown) {
+  return markdown ? "\n## " + std::string(text) + "\n\n" : "\n" + std::string(text) + "\n";
+}
+
+void whole_range(const report& r, std::string_view lang, bool md, std::string& out) {
+  static constexpr std::string_view families[] = {"orders", "retention", "value"};
+  std::map<std::string, int> seen;
+  for (const metric_result& m : r.metrics) {
+    if (!m.period && m.group.empty() && m.status != metric_status::not_computable) ++seen[m.id];
+  }
+  for (const std::string_view family : families) {
+    text_table t({std::string(phrase("metric", lang)), std::string(phrase("value", lang)),
+                  std::string(phrase("n", lang))});
+    for (const metric_result& m : r.metrics) {
+      const metric_info info = metric_label(m.id);
+      if (m.period || !m.group.empty() || info.family != family ||
+          m.status == metric_status::not_computable) {
+        continue;
+      }
+      std::string label(lang == "zh" ? info.zh : info.en);
+      if (!m.variant.empty() && (seen[m.id] > 1 || m.variant.size() <= 32)) {
+        label += " (" + m.variant + ")";
+      }
+      t.add({label,
+             m.status == metric_status::ok ? value_text(m, r.currency)
+                                           : std::string(phrase("insufficient data", lang)),
+             with_commas(std::to_string(m.n))});
+    }
+    if (!t.empty()) out += heading(family_heading(family, lang), md) + t.render(md);
+  }
+}
+
+void period_table(const report& r, std::string_view lang, bool md, std::string& out) {
+  static constexpr std::string_view ids[] = {"active_customers",
+                                             "new_customers",
+                                             "orders",
+                                             "revenue",
+                                             "aov",
+                                             "retained_customers",
+                                             "active_retention_rate",
+                                             "churned_customers",
+                                             "churn_rate"};
+  static constexpr std::string_view en[] = {"active",   "new",       "orders",  "revenue", "aov",
+                                            "retained", "retention", "churned", "churn"};
+  static constexpr std::string_view zh[] = {"活跃", "新客",   "订单", "销售额", "客单价",
+                                            "留存", "留存率", "流失", "流失率"};
+  std::vector<std::string> header{std::string(phrase("period", lang))};
+  for (std::size_t i = 0; i < std::size(ids); ++i) {
+    header.emplace_back(lang == "zh" ? zh[i] : en[i]);
+  }
+  std::map<std::string, std::map<std::string, std::string>> cells;
+  for (const metric_result& m : r.metrics) {
+    if (m.period && m.group.empty()) cells[*m.period][m.id] = value_text(m, {});
+  }
+  text_table t(header);
+  for (const auto& [period, row] : cells) {
+    std::vector<std::string> line{period};
+    for (const std::string_view id : ids) {
+      const auto it = row.find(std::string(id));
+      line.push_back(it == row.end() ? "-" : it->second);
+    }
+    t.add(std::move(line));
+  }
+  if (t.empty()) return;
+  out += heading(
+      std::string(phrase("Per period", lang)) + " (" + std::string(to_string(r.period)) + ")", md);
+  out += t.render(md);
+}
+
+void cohort_table(const report& r, std::string_view lang, bool md, std::string& out) {
+  if (!r.cohorts || r.cohorts->rows.empty()) return;
+  constexpr std::size_t max_k = 12;
+  std::size_t k_count = 0;
+  for (const cohort_row& c : r.cohorts->rows) k_count = std::max(k_count, c.active.size());
+  k_count = std::min(k_count, max_k + 1);
+  std::vector<std::string> header{std::string(phrase("cohort", lang)),
+                                  std::string(phrase("size", lang))};
+  for (std::size_t k = 0; k < k_count; ++k) header.push_back("+" + std::to_string(k));
+  text_table t(header);
+  for (const cohort_row& c : r.cohorts->rows) {
+    std::vector<std::string> line{period_label(c.cohort, r.cohorts->period),
+                                  with_commas(std::to_string(c.size))};
+    for (std::size_t k = 0; k < k_count; ++k) {
+      line.push_back(k < c.active.size() ? fmt::format("{:.1f}", c.retention(k) * 100.0) : "");
+    }
+    t.add(std::move(line));
+  }
+  out += heading(std::string(phrase("Cohort retention", lang)) + " (% " +
+                     std::string(to_string(r.cohorts->period)) + ")",
+                 md);
+  out += t.render(md);
+}
+
+void rfm_table(const report& r, std::string_view lang, bool md, std::string& out) {
+  if (!r.rfm) return;
+  std::uint64_t total = r.rfm->unmatched;
+  for (const auto& s : r.rfm->segments) total += s.second;
+  text_table t({std::string(phrase("segment", lang)), std::string(phrase("customers", lang)),
+                std::string(phrase("share", lang))});
+  for (const auto& [name, n] : r.rfm->segments) {
+    t.add({name, with_commas(std::to_string(n)),
+           fmt::format("{:.1f} %",
+                       total ? 100.0 * static_cast<double>(n) / static_cast<double>(total) : 0.0)});
+  }
+  if (r.rfm->unmatched > 0) {
+    t.add({std::string(phrase("unmatched", lang)), with_commas(std::to_string(r.rfm->unmatched)),
+           ""});
+  }
+  out += heading(std::string(phrase("RFM segments", lang)) + " (" + r.rfm->preset + ")", md);
+  out += t.render(md);
+}
+
+void group_tables(const report& r, std::string_view lang, bool md, std::string& out) {
+  static constexpr std::string_view ids[] = {"customers", "orders", "revenue", "aov",
+                                             "repeat_purchase_rate"};
+  std::map<std::string, std::map<std::string, std::map<std::string, std::string>>> by;
+  for (const metric_result& m : r.metrics) {
+    if (m.group.empty() || m.period) continue;
+    auto& slot = by[m.group[0].first][m.group[0].second];
+    if (!slot.contains(m.id)) slot[m.id] = value_text(m, r.currency);
+  }
+  for (const auto& [dim, groups] : by) {
+    std::vector<std::string> header{dim};
+    for (const std::string_view id : ids) {
+      const metric_info info = metric_label(id);
+      header.emplace_back(lang == "zh" ? info.zh : info.en);
+    }
+    text_table t(header);
+    for (const auto& [value, cells] : groups) {
+      std::vector<std::string> line{value};
+      for (const std::string_view id : ids) {
+        const auto it = cells.find(std::string(id));
+        line.push_back(it == cells.end() ? "-" : it->second);
+      }
+      t.add(std::move(line));
+    }
+    out += heading((lang == "zh" ? "按 " : "By ") + dim, md) + t.render(md);
+  }
+}
+
+void not_computed(const report& r, std::string_view lang, bool md, std::string& out) {
+  // One line per reason, listing the metric ids that share it (in catalog order).
+  std::vector<std::pair<std::string, std::string>> by_reason;
+  std::set<std::string> listed;
+  for (const metric_result& m : r.metrics) {
+    if (m.status != metric_status::not_computable || m.period || !m.group.empty()) continue;
+    if (!listed.insert(m.id).second) continue;
+    const auto it = std::find_if(by_reason.begin(), by_reason.end(),
+                                 [&](const auto& e) { return e.first == m.reason; });
+    if (it == by_reason.end()) {
+      by_reason.emplace_back(m.reason, m.id);
+    } else {
+      it->second += ", " + m.id;
+    }
+  }
+  if (by_reason.empty()) return;
+  out += heading(phrase("Not computed", lang), md);
+  for (const auto& [reason, ids] : by_reason) {
+    out += (md ? "- " : "  - ") + reason + ": " + ids + "\n";
+  }
+}
+
+}  // namespace
+
+std::string number_text(double v) {
+  char buf[64];
+  const auto res = std::to_chars(buf, buf + sizeof buf, v);
+  return {buf, res.ptr};
+}
+
+std::string render_text(const report& r, std::string_view lang, bool md) {
+  std::string out = md ? "# " : "";
+  out += std::string(phrase("crm-metrics report", lang)) + " · " +
+         std::string(phrase("as of", lang)) + " " + format_date(r.as_of) + "\n";
+  out += heading(phrase("inputs", lang), md);
+  text_table inputs(
+      {"path", "table", std::string(phrase("rows", lang)), std::string(phrase("rejected", lang))});
+  for (const report_input& in : r.inputs) {
+    inputs.add({in.path, in.table, with_commas(std::to_string(in.rows)),
+                with_commas(std::to_string(in.rejected))});
+  }
+  out += inputs.render(md);
+  whole_range(r, lang, md, out);
+  period_table(r, lang, md, out);
+  cohort_table(r, lang, md, out);
+  rfm_table(r, lang, md, out);
+  group_tables(r, lang, md, out);
+  not_computed(r, lang, md, out);
+  if (!r.notes.empty()) {
+    out += heading(phrase("Notes", lang), md);
+    for (const std::string& n : r.notes) out += (md ? "- " : "  - ") + n + "\n";
+  }
+  return out;
+}
+
+}  // namespace crm::io::detail

@@ -1,0 +1,44 @@
+#pragma once
+
+// The report engine's order sections (private): whole-range metrics, per-period metrics and
+// cohorts, RFM. Each reads one prepared set of orders.
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "crm/io/report.hpp"
+#include "crm/orders.hpp"
+
+#include "report_orders.hpp"
+
+namespace crm::io::detail {
+
+/// One set of orders (all of them, or one --by group) and what every section needs from it.
+struct order_section {
+  order_section(const order_data& o, const report_options& opt, day_t as_of_day, const table& t)
+      : orders(o), options(opt), as_of(as_of_day), source(t), summary(o.customer_count) {
+    summary.update(o.view());
+  }
+  const order_data& orders;
+  const report_options& options;
+  day_t as_of;
+  const table& source;
+  customer_summary summary;
+  std::optional<double> annual_churn;  ///< from the monthly churn table, when known
+};
+
+using group_t = std::vector<std::pair<std::string, std::string>>;
+
+/// Customers, orders, revenue, aov, frequency, repeat rate, lifespan, CLV, concentration, ...
+void add_whole_range(order_section& s, const group_t& group, std::vector<metric_result>& out);
+/// The per-period table (active, new, retained, churn, ...) and the cohort matrix; also sets
+/// s.annual_churn.
+void add_periods(order_section& s, report& r);
+/// Annual churn from the monthly churn table (last up to 12 complete months).
+[[nodiscard]] std::optional<double> annual_churn(const order_section& s);
+/// RFM summary and segments.
+void add_rfm(const order_section& s, report& r);
+
+}  // namespace crm::io::detail

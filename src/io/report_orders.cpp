@@ -1,0 +1,232 @@
+#include "report_orders.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include <absl/container/flat_hash_map.h>
+
+#include "crm/error.hpp"
+
+namespace crm::io::detail {
+namespace {
+
+/// Amount per row in 1/10000 units (missing_int64 when unknown), borrowed or computed.
+struct row_amounts {
+  std::span<const std::int64_t> values;
+  std::vector<std::int64_t> store;
+  std::string source;
+};
+
+row_amounts amounts_of(const table& t) {
+  row_amounts a;
+  if (const column* c = t.find("amount"); c != nullptr && c->storage == column_storage::int64) {
+    a.values = c->ints;
+    a.source = "amount";
+    return a;
+  }
+  const column* qty = t.find("quantity");
+  const column* price = t.find("unit_price");
+  if (qty == nullptr || price == nullptr || price->storage != column_storage::int64 ||
+      qty->storage != column_storage::real) {
+    return a;
+  }
+  a.store.resize(t.rows);
+  for (std::size_t i = 0; i < t.rows; ++i) {
+    const double q = qty->reals[i];
+    const std::int64_t p = price->ints[i];
+    a.store[i] = (std::isnan(q) || p == missing_int64)
+                     ? missing_int64
+                     : static_cast<std::int64_t>(std::llround(q * static_cast<double>(p)));
+  }
+  a.values = a.store;
+  a.source = "quantity × unit_price";
+  return a;
+}
+
+/// Ranks of the customer ids in id order (text ids sorted bytewise); empty when the codes are
+/// already in id order (integer ids).
+std::vector<std::uint32_t> tie_ranks(const column& key) {
+  if (key.storage != column_storage::dictionary) return {};
+  const auto n = static_cast<std::uint32_t>(key.dictionary.size());
+  std::vector<std::uint32_t> order(n);
+  std::iota(order.begin(), order.end(), 0U);
+  std::sort(order.begin(), order.end(), [&key](std::uint32_t a, std::uint32_t b) {
+    return key.dictionary[a] < key.dictionary[b];
+  });
+  std::vector<std::uint32_t> rank(n);
+  for (std::uint32_t i = 0; i < n; ++i) rank[order[i]] = i;
+  return rank;
+}
+
+/// Order number per row (rows of one order share it), numbered by first appearance; empty when
+/// every row is its own order.
+std::vector<std::uint32_t> order_numbers(const column* id, std::span<const std::uint8_t> valid) {
+  if (id == nullptr) return {};
+  const std::size_t n = valid.size();
+  if (id->storage == column_storage::int64) {
+    bool increasing = true;
+    std::int64_t prev = missing_int64;
+    for (std::size_t i = 0; i < n && increasing; ++i) {
+      if (valid[i] == 0) continue;
+      const std::int64_t v = id->ints[i];
+      increasing = v != missing_int64 && (prev == missing_int64 || v > prev);
+      prev = v;
+    }
+    if (increasing) return {};
+  } else if (id->storage == column_storage::dictionary && id->missing == 0 && id->distinct() == n) {
+    return {};
+  }
+  absl::flat_hash_map<std::int64_t, std::uint32_t> seen;
+  std::vector<std::uint32_t> number(n, missing_code);
+  std::uint32_t next = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (valid[i] == 0) continue;
+    const std::int64_t key = id->storage == column_storage::int64
+                                 ? id->ints[i]
+                                 : static_cast<std::int64_t>(id->codes[i]);
+    // A row without an order id is an order of its own.
+    const bool no_id =
+        id->storage == column_storage::int64 ? key == missing_int64 : id->codes[i] == missing_code;
+    if (no_id) {
+      number[i] = next++;
+      continue;
+    }
+    const auto [it, fresh] = seen.try_emplace(key, next);
+    if (fresh) ++next;
+    number[i] = it->second;
+  }
+  return number;
+}
+
+}  // namespace
+
+order_data extract_orders(const table& t) {
+  const column* key = t.customer_key();
+  const column* at = t.find("order_at");
+  if (key == nullptr || at == nullptr) {
+    throw invalid_input("an orders table needs a customer id and an order date",
+                        {t.source, key == nullptr ? "customer_id" : "order_at", -1, ""});
+  }
+  order_data o;
+  o.rows = t.rows;
+  o.customer_count = static_cast<std::uint32_t>(key->distinct());
+  o.tie_rank = tie_ranks(*key);
+  o.row_customer = key->codes;
+  row_amounts amounts = amounts_of(t);
+  o.amount_source = amounts.source;
+  const bool has_amount = !amounts.values.empty();
+
+  // Which rows the kernels can use, and why the others cannot.
+  std::vector<std::uint8_t> valid(t.rows, 1);
+  for (std::size_t i = 0; i < t.rows; ++i) {
+    if (key->codes[i] == missing_code) {
+      ++o.no_customer;
+      valid[i] = 0;
+    } else if (at->ints[i] == missing_int64) {
+      ++o.no_date;
+      valid[i] = 0;
+    } else if (has_amount && amounts.values[i] == missing_int64) {
+      ++o.no_amount;
+      valid[i] = 0;
+    }
+  }
+  const std::vector<std::uint32_t> number = order_numbers(t.find("order_id"), valid);
+  const std::size_t excluded = o.no_customer + o.no_date + o.no_amount;
+  const bool negatives =
+      has_amount && std::any_of(amounts.values.begin(), amounts.values.end(),
+                                [](std::int64_t v) { return v < 0 && v != missing_int64; });
+
+  // Fast path: every row is a valid order of its own and no amount is negative: borrow.
+  if (excluded == 0 && number.empty() && !negatives) {
+    o.customer = key->codes;
+    o.day_store.resize(t.rows);
+    for (std::size_t i = 0; i < t.rows; ++i) o.day_store[i] = day_of_seconds(at->ints[i]);
+    o.day = o.day_store;
+    if (has_amount) {
+      if (amounts.store.empty()) {
+        o.amount = amounts.values;
+      } else {
+        o.amount_store = std::move(amounts.store);
+        o.amount = o.amount_store;
+      }
+    }
+    return o;
+  }
+
+  // General path: combine lines into orders (first line gives customer and day, amounts add up),
+  // then keep negative orders out as refunds.
+  std::size_t orders = t.rows - excluded;
+  if (!number.empty()) {
+    orders = 0;
+    for (const std::uint32_t k : number) {
+      if (k != missing_code) orders = std::max<std::size_t>(orders, std::size_t{k} + 1);
+    }
+  }
+  std::vector<std::uint32_t> customer(orders, missing_code);
+  std::vector<day_t> day(orders, 0);
+  std::vector<std::int64_t> amount(has_amount ? orders : 0, 0);
+  std::vector<std::uint32_t> first_row(orders, 0);
+  std::uint32_t next = 0;
+  for (std::size_t i = 0; i < t.rows; ++i) {
+    if (valid[i] == 0) continue;
+    const std::uint32_t k = number.empty() ? next++ : number[i];
+    const day_t d = day_of_seconds(at->ints[i]);
+    if (customer[k] == missing_code) {
+      customer[k] = key->codes[i];
+      day[k] = d;
+      first_row[k] = static_cast<std::uint32_t>(i);
+    } else {
+      day[k] = std::min(day[k], d);
+      ++o.lines_combined;
+    }
+    if (has_amount) amount[k] += amounts.values[i];
+  }
+  std::size_t kept = 0;
+  for (std::size_t k = 0; k < orders; ++k) {
+    if (has_amount && amount[k] < 0) {
+      ++o.refund_rows;
+      o.refunded_e4 -= amount[k];
+      continue;
+    }
+    customer[kept] = customer[k];
+    day[kept] = day[k];
+    if (has_amount) amount[kept] = amount[k];
+    first_row[kept] = first_row[k];
+    ++kept;
+  }
+  customer.resize(kept);
+  day.resize(kept);
+  if (has_amount) amount.resize(kept);
+  first_row.resize(kept);
+  o.customer_store = std::move(customer);
+  o.day_store = std::move(day);
+  o.amount_store = std::move(amount);
+  o.first_row = std::move(first_row);
+  o.customer = o.customer_store;
+  o.day = o.day_store;
+  o.amount = o.amount_store;
+  return o;
+}
+
+order_data order_data::subset(std::span<const std::uint8_t> keep) const {
+  order_data s;
+  s.customer_count = customer_count;
+  s.tie_rank = tie_rank;
+  s.amount_source = amount_source;
+  s.row_customer = row_customer;
+  for (std::size_t k = 0; k < customer.size(); ++k) {
+    if (keep[k] == 0) continue;
+    s.customer_store.push_back(customer[k]);
+    s.day_store.push_back(day[k]);
+    if (!amount.empty()) s.amount_store.push_back(amount[k]);
+    s.first_row.push_back(static_cast<std::uint32_t>(row_of(k)));
+  }
+  s.rows = s.customer_store.size();
+  s.customer = s.customer_store;
+  s.day = s.day_store;
+  s.amount = s.amount_store;
+  return s;
+}
+
+}  // namespace crm::io::detail

@@ -1,0 +1,62 @@
+#pragma once
+
+// From a typed orders table to the columns the order kernels take: one element per order (line
+// items combined by order id), rows the kernels cannot use counted by reason, never dropped
+// silently. Columns are borrowed from the table where they already have the right type.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "crm/io/table.hpp"
+#include "crm/orders.hpp"
+
+namespace crm::io::detail {
+
+/// Orders ready for the kernels, with what was left out and why.
+struct order_data {
+  std::span<const std::uint32_t> customer;
+  std::span<const day_t> day;
+  std::span<const std::int64_t> amount;  ///< empty when the table has no amount
+  std::uint32_t customer_count = 0;
+  /// Rank of each customer's id in id order (ties of RFM are broken by it).
+  std::vector<std::uint32_t> tie_rank;
+  /// Per order: the row it came from (its first line); empty when orders are rows 1:1 and none
+  /// was excluded.
+  std::vector<std::uint32_t> first_row;
+
+  std::size_t rows = 0;            ///< table rows
+  std::size_t lines_combined = 0;  ///< rows folded into an earlier row of the same order
+  std::size_t no_customer = 0;     ///< rows without a customer id (excluded)
+  std::size_t no_date = 0;         ///< rows without an order date (excluded)
+  std::size_t no_amount = 0;       ///< rows without an amount (excluded)
+  std::size_t refund_rows = 0;     ///< orders with a negative amount (kept out of the orders)
+  std::int64_t refunded_e4 = 0;    ///< Σ |negative amounts|
+  std::string amount_source;       ///< "amount", "quantity × unit_price" or empty
+
+  /// Row-level customer codes and categories (for cross-sell), borrowed from the table.
+  std::span<const std::uint32_t> row_customer;
+
+  // Owned storage behind the spans when they could not be borrowed.
+  std::vector<std::uint32_t> customer_store;
+  std::vector<day_t> day_store;
+  std::vector<std::int64_t> amount_store;
+
+  [[nodiscard]] orders_view view() const noexcept {
+    return {customer, day, amount, customer_count};
+  }
+  /// The table row each order starts on.
+  [[nodiscard]] std::size_t row_of(std::size_t order) const noexcept {
+    return first_row.empty() ? order : first_row[order];
+  }
+  /// The orders with keep[k] != 0 (one flag per order), as owned columns.
+  [[nodiscard]] order_data subset(std::span<const std::uint8_t> keep) const;
+};
+
+/// Builds the order columns of an orders table. Throws invalid_input when the table has no
+/// customer key or no order date (the caller checks the kind first).
+[[nodiscard]] order_data extract_orders(const table& t);
+
+}  // namespace crm::io::detail

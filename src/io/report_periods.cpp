@@ -1,0 +1,151 @@
+// The per-period table, the cohort matrix and the RFM section of a report.
+
+#include <algorithm>
+#include <string>
+
+#include "crm/retention.hpp"
+#include "crm/rfm.hpp"
+#include "crm/value.hpp"
+
+#include "report_detail.hpp"
+
+namespace crm::io::detail {
+namespace {
+
+std::int64_t as_n(std::uint64_t v) { return static_cast<std::int64_t>(v); }
+
+metric_result at(metric_result m, std::int32_t period, period_kind kind, std::string variant) {
+  m.period = period_label(period, kind);
+  m.variant = std::move(variant);
+  return m;
+}
+
+metric_result count(const char* id, std::uint64_t v, const char* unit) {
+  return metric_result::ok(id, static_cast<double>(v), unit, as_n(v));
+}
+
+metric_result rate(const char* id, std::optional<double> v, std::uint64_t n) {
+  return v ? metric_result::ok(id, *v, "ratio", as_n(n))
+           : metric_result::insufficient(id, "ratio", as_n(n), "its base is empty");
+}
+
+void add_activity_rows(const std::vector<period_row>& rows, period_kind kind, bool money,
+                       std::vector<metric_result>& out) {
+  for (const period_row& p : rows) {
+    out.push_back(at(count("active_customers", p.active, "customers"), p.period, kind, {}));
+    out.push_back(at(count("new_customers", p.new_customers, "customers"), p.period, kind,
+                     "first order in the period"));
+    out.push_back(at(count("orders", p.orders, "orders"), p.period, kind, {}));
+    if (money) {
+      out.push_back(
+          at(metric_result::ok("revenue", money_from_e4(p.revenue_e4), "currency", as_n(p.orders)),
+             p.period, kind, {}));
+      const std::optional<double> aov_p =
+          p.orders > 0
+              ? std::optional<double>(money_from_e4(p.revenue_e4) / static_cast<double>(p.orders))
+              : std::nullopt;
+      metric_result a = aov_p ? metric_result::ok("aov", *aov_p, "currency", as_n(p.orders))
+                              : metric_result::insufficient("aov", "currency", 0, "no order");
+      out.push_back(at(std::move(a), p.period, kind, {}));
+      metric_result u =
+          p.arpu ? metric_result::ok("arpu", *p.arpu, "currency", as_n(p.active))
+                 : metric_result::insufficient("arpu", "currency", 0, "no active customer");
+      out.push_back(at(std::move(u), p.period, kind, {}));
+    }
+    if (p.retained) {
+      out.push_back(at(count("retained_customers", *p.retained, "customers"), p.period, kind,
+                       "active in this and the previous period"));
+      out.push_back(at(rate("active_retention_rate", p.retention, *p.retained), p.period, kind,
+                       "retained / active in the previous period"));
+    }
+  }
+}
+
+std::string churn_variant(const report_options& o, bool partial) {
+  static constexpr const char* bases[] = {"start", "start_plus_new", "average"};
+  std::string v = "inactivity " + std::to_string(o.inactivity_days) + " days, base " +
+                  bases[static_cast<int>(o.churn_denominator)];
+  if (o.churn_include_new) v += ", new customers included";
+  if (partial) v += ", partial period";
+  return v;
+}
+
+void add_churn_rows(const order_section& s, std::vector<metric_result>& out) {
+  churn_options o;
+  o.kind = s.options.period;
+  o.inactivity_days = s.options.inactivity_days;
+  o.base = s.options.churn_denominator;
+  o.include_new = s.options.churn_include_new;
+  o.as_of = s.as_of;
+  for (const churn_row& c : churn_by_inactivity(s.orders.view(), s.summary, o)) {
+    const std::string variant = churn_variant(s.options, c.partial);
+    out.push_back(at(count("churned_customers", c.lost, "customers"), c.period, o.kind, variant));
+    out.push_back(at(rate("churn_rate", c.churn_rate, c.at_start), c.period, o.kind, variant));
+    out.push_back(
+        at(rate("retention_rate", c.retention_rate, c.at_start), c.period, o.kind, variant));
+  }
+}
+
+}  // namespace
+
+void add_periods(order_section& s, report& r) {
+  const customer_summary& sum = s.summary;
+  period_activity activity(s.orders.customer_count, s.options.period, sum.min_day(), sum.max_day());
+  activity.update(s.orders.view());
+  add_activity_rows(activity_by_period(activity), s.options.period, !s.orders.amount.empty(),
+                    r.metrics);
+  add_churn_rows(s, r.metrics);
+  report_cohorts cohorts;
+  cohorts.period = s.options.period;
+  cohorts.rows = cohort_matrix(activity, s.orders.view());
+  cohorts.has_revenue = !s.orders.amount.empty();
+  r.cohorts = std::move(cohorts);
+}
+
+void add_rfm(const order_section& s, report& r) {
+  rfm_options o;
+  o.as_of = s.as_of;
+  o.monetary = s.options.rfm_m;
+  const rfm_table t = rfm_scores(s.summary, o, s.orders.tie_rank);
+  if (t.customer.empty()) return;
+  report_rfm out;
+  out.as_of = s.as_of;
+  out.preset = s.options.rfm_segments;
+  // Integer sums are exact; the monetary sum runs in customer-id order so that the result does
+  // not depend on the row order of the input.
+  std::int64_t rec = 0;
+  std::uint64_t freq = 0;
+  std::vector<std::size_t> by_id(t.customer.size());
+  for (std::size_t i = 0; i < t.customer.size(); ++i) {
+    rec += t.recency_days[i];
+    freq += t.frequency[i];
+    by_id[i] = i;
+  }
+  if (!s.orders.tie_rank.empty()) {
+    std::sort(by_id.begin(), by_id.end(), [&](std::size_t a, std::size_t b) {
+      return s.orders.tie_rank[t.customer[a]] < s.orders.tie_rank[t.customer[b]];
+    });
+  }
+  double mon = 0.0;
+  for (const std::size_t i : by_id) mon += t.monetary[i];
+  const auto n = static_cast<double>(t.customer.size());
+  out.mean_recency_days = static_cast<double>(rec) / n;
+  out.mean_frequency = static_cast<double>(freq) / n;
+  out.mean_monetary = mon / n;
+  out.cells = rfm_cells(t);
+  const std::vector<rfm_rule> rules =
+      s.options.rfm_segments == "rfm" ? r_rfm_segments() : default_segments();
+  std::vector<std::uint64_t> counts(rules.size(), 0);
+  for (const std::int32_t seg : assign_segments(t, rules)) {
+    if (seg < 0) {
+      ++out.unmatched;
+    } else {
+      ++counts[static_cast<std::size_t>(seg)];
+    }
+  }
+  for (std::size_t i = 0; i < rules.size(); ++i)
+    out.segments.emplace_back(rules[i].name, counts[i]);
+  r.rfm = std::move(out);
+}
+
+}  // namespace crm::io::detail

@@ -1,0 +1,21 @@
+#pragma once
+
+// Renderers of the report model (private; the public entry is crm::io::render_report).
+
+#include <string>
+#include <string_view>
+
+#include "crm/io/report.hpp"
+
+namespace crm::io::detail {
+
+[[nodiscard]] std::string render_json(const report& r, std::string_view lang);
+[[nodiscard]] std::string render_csv(const report& r, std::string_view lang);
+/// Aligned text tables, or Markdown tables when `markdown`.
+[[nodiscard]] std::string render_text(const report& r, std::string_view lang, bool markdown);
+/// A number in the shortest form that reads back to the same double ("0.42", "1280.5").
+[[nodiscard]] std::string number_text(double v);
+/// A CSV cell: quoted when needed, a leading = + - @ defused with a quote.
+[[nodiscard]] std::string csv_cell(std::string_view text);
+
+}  // namespace crm::io::detail

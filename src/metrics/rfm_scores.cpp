@@ -1,0 +1,241 @@
+// RFM scores and segments (docs/metrics.md "RFM").
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cstring>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "crm/error.hpp"
+#include "crm/rfm.hpp"
+
+namespace crm {
+namespace {
+
+__extension__ typedef __int128 int128;  // exact comparison of spend/orders rationals
+
+/// Stable LSD radix sort of `pos` by `key` (both permuted together), 11-bit digits; passes in
+/// which every key has the same digit are skipped, so small keys cost one or two passes.
+void radix_sort(std::vector<std::uint64_t>& key, std::vector<std::uint32_t>& pos) {
+  constexpr int bits = 11;
+  constexpr std::size_t buckets = std::size_t{1} << bits;
+  std::vector<std::uint64_t> key2(key.size());
+  std::vector<std::uint32_t> pos2(pos.size());
+  std::vector<std::size_t> count(buckets);
+  for (int shift = 0; shift < 64; shift += bits) {
+    std::fill(count.begin(), count.end(), 0);
+    for (const std::uint64_t k : key) ++count[(k >> shift) & (buckets - 1)];
+    if (std::find(count.begin(), count.end(), key.size()) != count.end()) continue;
+    std::size_t sum = 0;
+    for (std::size_t& c : count) sum += std::exchange(c, sum);
+    for (std::size_t i = 0; i < key.size(); ++i) {
+      const std::size_t to = count[(key[i] >> shift) & (buckets - 1)]++;
+      key2[to] = key[i];
+      pos2[to] = pos[i];
+    }
+    key.swap(key2);
+    pos.swap(pos2);
+  }
+}
+
+/// A double's bits, ordered like the doubles (negative values flipped).
+std::uint64_t sortable(double v) {
+  const auto b = std::bit_cast<std::uint64_t>(v);
+  return (b >> 63) != 0 ? ~b : b | (std::uint64_t{1} << 63);
+}
+
+/// Scores 1..bins by position in the order given by (key ascending, then position), i.e. by the
+/// key with ties broken by the tie order the positions already follow.
+std::vector<std::uint8_t> quantile_scores(std::vector<std::uint64_t> key, std::uint8_t bins) {
+  const std::size_t n = key.size();
+  std::vector<std::uint32_t> pos(n);
+  for (std::size_t i = 0; i < n; ++i) pos[i] = static_cast<std::uint32_t>(i);
+  radix_sort(key, pos);
+  std::vector<std::uint8_t> score(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    score[pos[i]] = static_cast<std::uint8_t>(1 + (std::uint64_t{bins} * i) / n);
+  }
+  return score;
+}
+
+void check_cuts(const std::optional<rfm_cuts>& cuts, std::uint8_t bins, const char* name) {
+  if (!cuts) return;
+  const std::vector<double>& t = cuts->thresholds;
+  const bool ascending = std::adjacent_find(t.begin(), t.end(), std::greater_equal<>()) == t.end();
+  if (t.size() + 1 != bins || !ascending) {
+    throw invalid_input(
+        "cut points must be " + std::to_string(bins - 1) + " strictly ascending thresholds",
+        {"rfm_scores", name, -1, std::to_string(t.size()) + " given"});
+  }
+}
+
+std::uint8_t cut_score(const rfm_cuts& cuts, double v, bool reverse, std::uint8_t bins) {
+  const auto below = static_cast<std::uint8_t>(
+      std::upper_bound(cuts.thresholds.begin(), cuts.thresholds.end(), v) -
+      cuts.thresholds.begin());
+  return reverse ? static_cast<std::uint8_t>(bins - below) : static_cast<std::uint8_t>(1 + below);
+}
+
+/// Customers with orders, in tie order (tie_rank ascending, else index).
+std::vector<std::uint32_t> customers_in_tie_order(const customer_summary& s,
+                                                  std::span<const std::uint32_t> tie_rank) {
+  std::vector<std::uint32_t> ids;
+  for (std::uint32_t c = 0; c < s.customer_count(); ++c) {
+    if (s.orders()[c] > 0) ids.push_back(c);
+  }
+  if (!tie_rank.empty()) {
+    std::sort(ids.begin(), ids.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return tie_rank[a] < tie_rank[b]; });
+  }
+  return ids;
+}
+
+/// M order: doubles first (radix), then runs of equal doubles re-ordered exactly.
+std::vector<std::uint8_t> monetary_scores(const rfm_table& t,
+                                          std::span<const std::int64_t> spend_of, std::uint8_t bins,
+                                          bool mean) {
+  const std::size_t n = t.customer.size();
+  std::vector<std::uint64_t> key(n);
+  for (std::size_t i = 0; i < n; ++i) key[i] = sortable(t.monetary[i]);
+  std::vector<std::uint32_t> pos(n);
+  for (std::size_t i = 0; i < n; ++i) pos[i] = static_cast<std::uint32_t>(i);
+  radix_sort(key, pos);
+  if (mean) {
+    const auto less = [&](std::uint32_t a, std::uint32_t b) {
+      const int128 l = static_cast<int128>(spend_of[a]) * t.frequency[b];
+      const int128 r = static_cast<int128>(spend_of[b]) * t.frequency[a];
+      return l < r || (l == r && a < b);
+    };
+    for (std::size_t i = 0; i < n;) {
+      std::size_t j = i + 1;
+      while (j < n && key[j] == key[i]) ++j;
+      if (j - i > 1)
+        std::sort(pos.begin() + static_cast<std::ptrdiff_t>(i),
+                  pos.begin() + static_cast<std::ptrdiff_t>(j), less);
+      i = j;
+    }
+  }
+  std::vector<std::uint8_t> score(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    score[pos[i]] = static_cast<std::uint8_t>(1 + (std::uint64_t{bins} * i) / n);
+  }
+  return score;
+}
+
+}  // namespace
+
+rfm_table rfm_scores(const customer_summary& summary, const rfm_options& options,
+                     std::span<const std::uint32_t> tie_rank) {
+  if (options.bins < 2 || options.bins > 10) {
+    throw invalid_input("bins must be within 2..10",
+                        {"rfm_scores", "bins", -1, std::to_string(options.bins)});
+  }
+  if (!tie_rank.empty() && tie_rank.size() != summary.customer_count()) {
+    require_same_length("rfm_scores", "tie_rank", tie_rank.size(), "customers",
+                        summary.customer_count());
+  }
+  check_cuts(options.recency_cuts, options.bins, "recency_cuts");
+  check_cuts(options.frequency_cuts, options.bins, "frequency_cuts");
+  check_cuts(options.monetary_cuts, options.bins, "monetary_cuts");
+  if (summary.total_orders() > 0 && options.as_of <= summary.max_day()) {
+    throw invalid_input("as_of must be after the last order day " + format_date(summary.max_day()),
+                        {"rfm_scores", "as_of", -1, format_date(options.as_of)});
+  }
+  rfm_table t;
+  t.customer = customers_in_tie_order(summary, tie_rank);
+  const std::size_t n = t.customer.size();
+  std::vector<std::int64_t> spend(n);
+  t.recency_days.resize(n);
+  t.frequency.resize(n);
+  t.monetary.resize(n);
+  const bool mean = options.monetary == rfm_monetary::mean;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t c = t.customer[i];
+    t.recency_days[i] = options.as_of - summary.last_day()[c];
+    t.frequency[i] = summary.orders()[c];
+    spend[i] = summary.spend()[c];
+    t.monetary[i] = money_from_e4(spend[i]) / (mean ? static_cast<double>(t.frequency[i]) : 1.0);
+  }
+  if (n == 0) return t;
+  const std::uint8_t bins = options.bins;
+  std::vector<std::uint64_t> key(n);
+  const std::int32_t max_recency = *std::max_element(t.recency_days.begin(), t.recency_days.end());
+  for (std::size_t i = 0; i < n; ++i) {
+    key[i] = static_cast<std::uint64_t>(max_recency - t.recency_days[i]);  // recency descending
+  }
+  t.r = quantile_scores(key, bins);
+  for (std::size_t i = 0; i < n; ++i) key[i] = t.frequency[i];
+  t.f = quantile_scores(std::move(key), bins);
+  t.m = monetary_scores(t, spend, bins, mean);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (options.recency_cuts)
+      t.r[i] = cut_score(*options.recency_cuts, t.recency_days[i], true, bins);
+    if (options.frequency_cuts)
+      t.f[i] = cut_score(*options.frequency_cuts, t.frequency[i], false, bins);
+    if (options.monetary_cuts)
+      t.m[i] = cut_score(*options.monetary_cuts, t.monetary[i], false, bins);
+  }
+  return t;
+}
+
+std::vector<rfm_rule> default_segments() {
+  // (R, F) grid of METRICS.md; M is free.
+  return {
+      {"champions", {5, 5}, {4, 5}, {1, 5}},
+      {"loyal", {3, 4}, {4, 5}, {1, 5}},
+      {"potential loyalist", {4, 5}, {2, 3}, {1, 5}},
+      {"new", {5, 5}, {1, 1}, {1, 5}},
+      {"promising", {4, 4}, {1, 1}, {1, 5}},
+      {"need attention", {3, 3}, {3, 3}, {1, 5}},
+      {"about to sleep", {3, 3}, {1, 2}, {1, 5}},
+      {"can't lose", {1, 2}, {5, 5}, {1, 5}},
+      {"at risk", {1, 2}, {3, 4}, {1, 5}},
+      {"hibernating", {1, 2}, {1, 2}, {1, 5}},
+  };
+}
+
+std::vector<rfm_rule> r_rfm_segments() {
+  // R package rfm, rfm_segment() example (segment_names, recency/frequency/monetary lower and
+  // upper bounds): https://cran.r-project.org/package=rfm (vignette "RFM Analysis").
+  return {
+      {"Champions", {4, 5}, {4, 5}, {4, 5}},          {"Loyal Customers", {2, 5}, {3, 5}, {3, 5}},
+      {"Potential Loyalist", {3, 5}, {1, 3}, {1, 3}}, {"New Customers", {4, 5}, {1, 1}, {1, 1}},
+      {"Promising", {3, 4}, {1, 1}, {1, 1}},          {"Need Attention", {2, 3}, {2, 3}, {2, 3}},
+      {"About To Sleep", {2, 3}, {1, 2}, {1, 2}},     {"At Risk", {1, 2}, {2, 5}, {2, 5}},
+      {"Can't Lose Them", {1, 1}, {4, 5}, {4, 5}},    {"Lost", {1, 2}, {1, 2}, {1, 2}},
+  };
+}
+
+std::vector<std::int32_t> assign_segments(const rfm_table& table, std::span<const rfm_rule> rules) {
+  const auto in = [](std::uint8_t v, const std::array<std::uint8_t, 2>& range) {
+    return v >= range[0] && v <= range[1];
+  };
+  std::vector<std::int32_t> out(table.customer.size(), -1);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    for (std::size_t k = 0; k < rules.size(); ++k) {
+      if (in(table.r[i], rules[k].r) && in(table.f[i], rules[k].f) && in(table.m[i], rules[k].m)) {
+        out[i] = static_cast<std::int32_t>(k);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<rfm_cell> rfm_cells(const rfm_table& table) {
+  std::array<std::uint64_t, 11 * 11 * 11> count{};
+  for (std::size_t i = 0; i < table.customer.size(); ++i) {
+    ++count[(std::size_t{table.r[i]} * 11 + table.f[i]) * 11 + table.m[i]];
+  }
+  std::vector<rfm_cell> cells;
+  for (std::size_t k = 0; k < count.size(); ++k) {
+    if (count[k] == 0) continue;
+    cells.push_back({static_cast<std::uint8_t>(k / 121), static_cast<std::uint8_t>(k / 11 % 11),
+                     static_cast<std::uint8_t>(k % 11), count[k]});
+  }
+  return cells;
+}
+
+}  // namespace crm

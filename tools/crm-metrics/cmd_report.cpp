@@ -1,0 +1,202 @@
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+
+#include "crm/io/output.hpp"
+#include "crm/io/report.hpp"
+
+#include "cli.hpp"
+
+namespace crm::cli {
+namespace {
+
+/// Options of the commands that compute metrics (report, rfm, cohorts).
+struct metric_settings {
+  std::vector<std::string> files;
+  std::string as_of;
+  std::string period = "month";
+  std::vector<std::string> by;
+  std::string format = "text";
+  std::string output = "-";
+  std::string lang = "en";
+  std::uint32_t inactivity_days = 90;
+  std::string churn_base = "start";
+  bool churn_include_new = false;
+  std::uint32_t repeat_within = 0;
+  std::string rfm_monetary = "mean";
+  std::string segments = "default";
+  double margin = 1.0;
+  input_settings input;
+};
+
+void add_metric_options(CLI::App& cmd, metric_settings& s, bool full) {
+  cmd.add_option("files", s.files, "Input files or directories (CSV, TSV, JSON; - for stdin)")
+      ->required();
+  cmd.add_option("--as-of", s.as_of,
+                 "Analysis date YYYY-MM-DD (default: the day after the latest order); later "
+                 "orders are left out");
+  cmd.add_option("--period", s.period, "day, week, month, quarter or year")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"day", "week", "month", "quarter", "year"}));
+  cmd.add_option("-o,--output", s.output, "Write here atomically (- = standard output)")
+      ->capture_default_str();
+  cmd.add_option("--lang", s.lang, "Labels: en or zh")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"en", "zh"}));
+  cmd.add_option("--inactivity-days", s.inactivity_days,
+                 "Churn of order-only data: lost after this many days without an order")
+      ->capture_default_str()
+      ->check(CLI::Range(1U, 36500U));
+  cmd.add_option("--churn-base", s.churn_base,
+                 "Churn denominator: start, start_plus_new or average")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"start", "start_plus_new", "average"}));
+  cmd.add_flag("--churn-include-new", s.churn_include_new,
+               "Count customers who join and are lost in the same period as churned");
+  cmd.add_option("--rfm-monetary", s.rfm_monetary, "M of RFM: mean (per order) or total spend")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"mean", "total"}));
+  cmd.add_option("--segments", s.segments,
+                 "RFM segment rules: default (recency x frequency grid) or rfm (R package)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"default", "rfm"}));
+  if (full) {
+    cmd.add_option("--by", s.by, "Every whole-range metric per value of this column (repeatable)");
+    cmd.add_option("--repeat-within", s.repeat_within,
+                   "Also report the repeat purchase rate within N days of the first order");
+    cmd.add_option("--margin", s.margin, "Gross margin (0..1) applied to clv_simple")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 1.0));
+  }
+  add_input_options(cmd, s.input);
+}
+
+io::report_options to_report_options(const metric_settings& s) {
+  io::report_options o;
+  if (!s.as_of.empty()) {
+    const auto day = parse_iso_date(s.as_of);
+    if (!day) throw CLI::ValidationError("--as-of", "expects YYYY-MM-DD, got '" + s.as_of + "'");
+    o.as_of = *day;
+  }
+  o.period = *parse_period_kind(s.period);
+  o.by = s.by;
+  o.inactivity_days = s.inactivity_days;
+  o.churn_denominator = s.churn_base == "start"            ? churn_base::start
+                        : s.churn_base == "start_plus_new" ? churn_base::start_plus_new
+                                                           : churn_base::average;
+  o.churn_include_new = s.churn_include_new;
+  o.repeat_within_days = s.repeat_within;
+  o.rfm_m = s.rfm_monetary == "total" ? rfm_monetary::total : rfm_monetary::mean;
+  o.rfm_segments = s.segments;
+  o.gross_margin = s.margin;
+  return o;
+}
+
+/// Files named on the command line; a directory stands for its data files, sorted by name.
+std::vector<std::string> expand_inputs(const std::vector<std::string>& args) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  for (const std::string& a : args) {
+    std::error_code ec;
+    if (a == "-" || !fs::is_directory(a, ec)) {
+      files.push_back(a);
+      continue;
+    }
+    std::vector<std::string> found;
+    for (const auto& entry : fs::directory_iterator(a)) {
+      const std::string ext = entry.path().extension().string();
+      if (entry.is_regular_file() &&
+          (ext == ".csv" || ext == ".tsv" || ext == ".txt" || ext == ".json" || ext == ".jsonl")) {
+        found.push_back(entry.path().string());
+      }
+    }
+    std::sort(found.begin(), found.end());
+    files.insert(files.end(), found.begin(), found.end());
+  }
+  return files;
+}
+
+std::vector<io::read_result> read_inputs(const metric_settings& s) {
+  const io::read_options options = to_read_options(s.input);
+  std::vector<io::read_result> results;
+  for (const std::string& file : expand_inputs(s.files)) {
+    results.push_back(io::read_table(file, options));
+    report_rejects(results.back(), s.input);
+  }
+  return results;
+}
+
+io::report_format format_of(const std::string& f) {
+  if (f == "json") return io::report_format::json;
+  if (f == "csv") return io::report_format::csv;
+  if (f == "md") return io::report_format::markdown;
+  return io::report_format::text;
+}
+
+}  // namespace
+
+void add_report_command(CLI::App& app) {
+  auto s = std::make_shared<metric_settings>();
+  CLI::App* cmd = app.add_subcommand(
+      "report", "Compute every metric the inputs allow; say why the others cannot be computed");
+  cmd->footer(
+      "Examples:\n"
+      "  crm-metrics report examples/data/orders.csv\n"
+      "  crm-metrics report --format json -o report.json exports/\n"
+      "  crm-metrics report --period quarter --by channel --lang zh orders.csv\n"
+      "  crm-metrics report --as-of 2024-07-01 --inactivity-days 60 orders.csv");
+  add_metric_options(*cmd, *s, true);
+  cmd->add_option("--format", s->format, "text, json, csv (long format) or md")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json", "csv", "md"}));
+  cmd->callback([s] {
+    const io::report_options options = to_report_options(*s);
+    const std::vector<io::read_result> inputs = read_inputs(*s);
+    const io::report r = io::build_report(inputs, options);
+    io::write_file_atomic(s->output, io::render_report(r, format_of(s->format), s->lang));
+  });
+}
+
+void add_cohorts_command(CLI::App& app) {
+  auto s = std::make_shared<metric_settings>();
+  CLI::App* cmd = app.add_subcommand(
+      "cohorts", "The cohort retention matrix (customers and revenue) of an orders export");
+  cmd->footer(
+      "Examples:\n"
+      "  crm-metrics cohorts examples/data/orders.csv\n"
+      "  crm-metrics cohorts --period quarter --format csv -o cohorts.csv orders.csv\n"
+      "  crm-metrics cohorts --format json orders.csv");
+  add_metric_options(*cmd, *s, false);
+  cmd->add_option("--format", s->format, "text, csv or json")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "csv", "json"}));
+  cmd->callback([s] {
+    const io::report_options options = to_report_options(*s);
+    const std::vector<io::read_result> inputs = read_inputs(*s);
+    const io::report r = io::build_report(inputs, options);
+    io::write_file_atomic(s->output, io::render_cohorts(r, format_of(s->format), s->lang));
+  });
+}
+
+void add_rfm_command(CLI::App& app) {
+  auto s = std::make_shared<metric_settings>();
+  CLI::App* cmd = app.add_subcommand(
+      "rfm", "Per customer: recency, frequency, monetary, R/F/M scores and segment");
+  cmd->footer(
+      "Examples:\n"
+      "  crm-metrics rfm examples/data/orders.csv\n"
+      "  crm-metrics rfm --segments rfm --format json -o rfm.json orders.csv\n"
+      "  crm-metrics rfm --as-of 2024-12-31 --rfm-monetary total orders.csv");
+  add_metric_options(*cmd, *s, false);
+  s->format = "csv";
+  cmd->add_option("--format", s->format, "csv or json")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"csv", "json"}));
+  cmd->callback([s] {
+    const io::report_options options = to_report_options(*s);
+    const std::vector<io::read_result> inputs = read_inputs(*s);
+    io::write_file_atomic(s->output, io::rfm_customers(inputs, options, format_of(s->format)));
+  });
+}
+
+}  // namespace crm::cli
