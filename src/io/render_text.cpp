@@ -265,7 +265,7 @@ std::string render_text(const report& r, std::string_view lang, bool md) {
   std::string out = md ? "# " : "";
   out += std::string(phrase("crm-metrics report", lang)) + " · " +
          std::string(phrase("as of", lang)) + " " + format_date(r.as_of) + "\n";
-  out += heading(phrase("inputs", lang), md);
+  out += heading(phrase("Inputs", lang), md);
   text_table inputs(
       {"path", "table", std::string(phrase("rows", lang)), std::string(phrase("rejected", lang))});
   for (const report_input& in : r.inputs) {

@@ -127,18 +127,15 @@ void add_orders_report(const read_result& in, const report_options& options, rep
   order_data all = detail::extract_orders(t);
   note_exclusions(all, t, r.notes);
   r.currency = currency_of(t);
-  customer_summary first_pass(all.customer_count);
-  first_pass.update(all.view());
-  if (first_pass.total_orders() == 0) {
+  if (all.day.empty()) {
     throw invalid_input("the orders table has no usable order (see the notes on excluded rows)",
                         {t.source, "", -1, ""});
   }
-  r.as_of = options.as_of.value_or(first_pass.max_day() + 1);
+  r.as_of = options.as_of.value_or(*std::max_element(all.day.begin(), all.day.end()) + 1);
   const order_data orders = before_as_of(std::move(all), r.as_of, r.notes);
   detail::order_section section{orders, options, r.as_of, t};
-  section.annual_churn = detail::annual_churn(section);
+  detail::add_periods(section, r);  // also sets section.annual_churn
   detail::add_whole_range(section, {}, r.metrics);
-  detail::add_periods(section, r);
   detail::add_rfm(section, r);
   for (const std::string& by : options.by) {
     const column& c = *dimension(t, by);

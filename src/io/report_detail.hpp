@@ -10,6 +10,7 @@
 
 #include "crm/io/report.hpp"
 #include "crm/orders.hpp"
+#include "crm/retention.hpp"
 
 #include "report_orders.hpp"
 
@@ -36,8 +37,10 @@ void add_whole_range(order_section& s, const group_t& group, std::vector<metric_
 /// The per-period table (active, new, retained, churn, ...) and the cohort matrix; also sets
 /// s.annual_churn.
 void add_periods(order_section& s, report& r);
-/// Annual churn from the monthly churn table (last up to 12 complete months).
-[[nodiscard]] std::optional<double> annual_churn(const order_section& s);
+/// Annual churn from a monthly churn table (last up to 12 complete months).
+[[nodiscard]] std::optional<double> annual_churn(std::span<const churn_row> monthly);
+/// The churn table of the section's orders for periods of `kind`.
+[[nodiscard]] std::vector<churn_row> churn_table(const order_section& s, period_kind kind);
 /// RFM summary and segments.
 void add_rfm(const order_section& s, report& r);
 

@@ -108,7 +108,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 10> family_e
 constexpr std::array<std::pair<std::string_view, std::string_view>, 24> phrases{{
     {"crm-metrics report", "crm-metrics 报告"},
     {"as of", "截至"},
-    {"inputs", "输入"},
+    {"Inputs", "输入"},
     {"rows", "行"},
     {"rejected", "拒绝"},
     {"Per period", "分期指标"},

@@ -160,17 +160,20 @@ void add_whole_range(order_section& s, const group_t& group, std::vector<metric_
   }
 }
 
-std::optional<double> annual_churn(const order_section& s) {
+std::vector<churn_row> churn_table(const order_section& s, period_kind kind) {
   churn_options o;
-  o.kind = period_kind::month;
+  o.kind = kind;
   o.inactivity_days = s.options.inactivity_days;
   o.base = s.options.churn_denominator;
   o.include_new = s.options.churn_include_new;
   o.as_of = s.as_of;
-  const std::vector<churn_row> rows = churn_by_inactivity(s.orders.view(), s.summary, o);
+  return churn_by_inactivity(s.orders.view(), s.summary, o);
+}
+
+std::optional<double> annual_churn(std::span<const churn_row> monthly) {
   double kept = 1.0;
   int months = 0;
-  for (auto it = rows.rbegin(); it != rows.rend() && months < 12; ++it) {
+  for (auto it = monthly.rbegin(); it != monthly.rend() && months < 12; ++it) {
     if (it->partial || !it->retention_rate) continue;
     kept *= *it->retention_rate;
     ++months;

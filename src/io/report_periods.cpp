@@ -70,19 +70,15 @@ std::string churn_variant(const report_options& o, bool partial) {
   return v;
 }
 
-void add_churn_rows(const order_section& s, std::vector<metric_result>& out) {
-  churn_options o;
-  o.kind = s.options.period;
-  o.inactivity_days = s.options.inactivity_days;
-  o.base = s.options.churn_denominator;
-  o.include_new = s.options.churn_include_new;
-  o.as_of = s.as_of;
-  for (const churn_row& c : churn_by_inactivity(s.orders.view(), s.summary, o)) {
+void add_churn_rows(const order_section& s, std::span<const churn_row> rows,
+                    std::vector<metric_result>& out) {
+  const period_kind kind = s.options.period;
+  for (const churn_row& c : rows) {
     const std::string variant = churn_variant(s.options, c.partial);
-    out.push_back(at(count("churned_customers", c.lost, "customers"), c.period, o.kind, variant));
-    out.push_back(at(rate("churn_rate", c.churn_rate, c.at_start), c.period, o.kind, variant));
+    out.push_back(at(count("churned_customers", c.lost, "customers"), c.period, kind, variant));
+    out.push_back(at(rate("churn_rate", c.churn_rate, c.at_start), c.period, kind, variant));
     out.push_back(
-        at(rate("retention_rate", c.retention_rate, c.at_start), c.period, o.kind, variant));
+        at(rate("retention_rate", c.retention_rate, c.at_start), c.period, kind, variant));
   }
 }
 
@@ -94,7 +90,10 @@ void add_periods(order_section& s, report& r) {
   activity.update(s.orders.view());
   add_activity_rows(activity_by_period(activity), s.options.period, !s.orders.amount.empty(),
                     r.metrics);
-  add_churn_rows(s, r.metrics);
+  const std::vector<churn_row> churn = churn_table(s, s.options.period);
+  add_churn_rows(s, churn, r.metrics);
+  s.annual_churn = annual_churn(
+      s.options.period == period_kind::month ? churn : churn_table(s, period_kind::month));
   report_cohorts cohorts;
   cohorts.period = s.options.period;
   cohorts.rows = cohort_matrix(activity, s.orders.view());

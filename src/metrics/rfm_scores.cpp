@@ -98,7 +98,12 @@ std::vector<std::uint8_t> monetary_scores(const rfm_table& t,
                                           bool mean) {
   const std::size_t n = t.customer.size();
   std::vector<std::uint64_t> key(n);
-  for (std::size_t i = 0; i < n; ++i) key[i] = sortable(t.monetary[i]);
+  // One correctly rounded division of the exact integers: equal rationals give equal keys and
+  // different ones never swap order (t.monetary, divided by 10000 first, could be 1 ulp apart).
+  for (std::size_t i = 0; i < n; ++i) {
+    const double divisor = mean ? static_cast<double>(t.frequency[i]) : 1.0;
+    key[i] = sortable(static_cast<double>(spend_of[i]) / divisor);
+  }
   std::vector<std::uint32_t> pos(n);
   for (std::size_t i = 0; i < n; ++i) pos[i] = static_cast<std::uint32_t>(i);
   radix_sort(key, pos);
@@ -111,9 +116,10 @@ std::vector<std::uint8_t> monetary_scores(const rfm_table& t,
     for (std::size_t i = 0; i < n;) {
       std::size_t j = i + 1;
       while (j < n && key[j] == key[i]) ++j;
-      if (j - i > 1)
-        std::sort(pos.begin() + static_cast<std::ptrdiff_t>(i),
-                  pos.begin() + static_cast<std::ptrdiff_t>(j), less);
+      const auto b = pos.begin() + static_cast<std::ptrdiff_t>(i);
+      const auto e = pos.begin() + static_cast<std::ptrdiff_t>(j);
+      // Equal keys are nearly always equal rationals, already in tie order.
+      if (j - i > 1 && !std::is_sorted(b, e, less)) std::sort(b, e, less);
       i = j;
     }
   }
