@@ -2,8 +2,13 @@
 // all reading and computing lives in the crm::io and crm::metrics libraries.
 
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <string>
+
+#if defined(__linux__) && defined(__GLIBC__)
+#include <unistd.h>
+#endif
 
 #include "crm/io/input_error.hpp"
 #include "crm/version.hpp"
@@ -17,9 +22,28 @@ int fail(const std::string& message, crm::io::exit_code code) {
   return static_cast<int>(code);
 }
 
+/// Large typed columns are first touched page by page; on Linux each 4 KiB page fault costs more
+/// than parsing the bytes that fill it. glibc (>= 2.35) backs large allocations with transparent
+/// huge pages when the tunable glibc.malloc.hugetlb=1 is set, which glibc reads only at start-up:
+/// so the tool re-executes itself once with it (docs/performance.md). Nothing changes when the
+/// user already set GLIBC_TUNABLES or CRM_NO_HUGEPAGES, or when the re-exec fails.
+void use_huge_pages(char** argv) {
+#if defined(__linux__) && defined(__GLIBC__)
+  if (std::getenv("GLIBC_TUNABLES") != nullptr || std::getenv("CRM_NO_HUGEPAGES") != nullptr) {
+    return;
+  }
+  if (setenv("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1", 0) != 0) return;
+  execv("/proc/self/exe", argv);
+  unsetenv("GLIBC_TUNABLES");  // exec failed: carry on without
+#else
+  (void)argv;
+#endif
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  use_huge_pages(argv);
   CLI::App app{"crm-metrics: customer-management metrics from CRM exports (CSV, JSON)",
                "crm-metrics"};
   app.set_version_flag("--version", std::string("crm-metrics ") + crm::version_string);
