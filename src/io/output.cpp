@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 #include "crm/io/input_error.hpp"
 
@@ -85,6 +86,37 @@ void write_file_atomic(const std::string& path, std::string_view content) {
     ::unlink(tmp.c_str());
     fail("rename a temporary file to", path, err);
   }
+}
+
+atomic_file::atomic_file(std::string path) : path_(std::move(path)) {
+  if (path_ == "-") {
+    fd_ = STDOUT_FILENO;
+    return;
+  }
+  tmp_ = path_ + ".tmp.XXXXXX";
+  fd_ = ::mkstemp(tmp_.data());
+  if (fd_ < 0) fail("create a temporary file for", path_, errno);
+}
+
+atomic_file::~atomic_file() {
+  if (path_ == "-" || done_) return;
+  ::close(fd_);
+  ::unlink(tmp_.c_str());
+}
+
+void atomic_file::write(std::string_view bytes) {
+  write_all(fd_, bytes, path_ == "-" ? std::string("standard output") : tmp_);
+}
+
+void atomic_file::commit() {
+  if (path_ == "-" || done_) return;
+  if (::fchmod(fd_, 0644) != 0 || ::fsync(fd_) != 0) fail("write", tmp_, errno);
+  const int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) fail("close", tmp_, errno);
+  if (std::rename(tmp_.c_str(), path_.c_str()) != 0)
+    fail("rename a temporary file to", path_, errno);
+  done_ = true;
 }
 
 std::size_t display_width(std::string_view utf8) noexcept {

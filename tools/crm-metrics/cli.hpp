@@ -40,6 +40,7 @@ void report_rejects(const io::read_result& result, const input_settings& setting
 void add_report_command(CLI::App& app);
 void add_rfm_command(CLI::App& app);
 void add_cohorts_command(CLI::App& app);
+void add_generate_command(CLI::App& app);
 void add_inspect_command(CLI::App& app);
 void add_schema_command(CLI::App& app);
 

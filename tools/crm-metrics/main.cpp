@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
       "  crm-metrics report --format json -o r.json dir/  all exports of a directory, as JSON\n"
       "  crm-metrics rfm examples/data/orders.csv         per-customer RFM scores and segments\n"
       "  crm-metrics cohorts examples/data/orders.csv     cohort retention matrix\n"
+      "  crm-metrics generate --customers 1000 -o o.csv   a realistic synthetic export\n"
       "  crm-metrics inspect examples/data/orders.csv     what is this export?\n"
       "  crm-metrics schema --lang zh                     recognised tables and header aliases\n"
       "Exit codes: 0 ok, 64 usage, 65 bad input data, 66 missing input, 74 I/O error.\n"
@@ -61,6 +62,7 @@ int main(int argc, char** argv) {
   crm::cli::add_report_command(app);
   crm::cli::add_rfm_command(app);
   crm::cli::add_cohorts_command(app);
+  crm::cli::add_generate_command(app);
   crm::cli::add_inspect_command(app);
   crm::cli::add_schema_command(app);
   try {

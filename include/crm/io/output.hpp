@@ -11,6 +11,27 @@ namespace crm::io {
 /// file is removed on failure.
 void write_file_atomic(const std::string& path, std::string_view content);
 
+/// A file written in pieces and published atomically: write() into a temporary file in the
+/// target's directory, commit() fsyncs and renames it over the target. Destroyed without
+/// commit(), the temporary file is removed. "-" streams to standard output (commit is a no-op).
+/// Errors throw file_error (exit 74).
+class atomic_file {
+ public:
+  explicit atomic_file(std::string path);
+  atomic_file(const atomic_file&) = delete;
+  atomic_file& operator=(const atomic_file&) = delete;
+  ~atomic_file();
+
+  void write(std::string_view bytes);
+  void commit();
+
+ private:
+  std::string path_;
+  std::string tmp_;
+  int fd_ = -1;
+  bool done_ = false;
+};
+
 /// Columns a string occupies on a terminal: 2 for East Asian wide and full-width characters
 /// (CJK, Hangul, full-width forms), 0 for combining marks, else 1 per code point.
 [[nodiscard]] std::size_t display_width(std::string_view utf8) noexcept;
