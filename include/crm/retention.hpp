@@ -47,6 +47,14 @@ class period_activity {
   /// False when some update had no amounts.
   [[nodiscard]] bool has_amount() const noexcept { return has_amount_; }
 
+  /// The slot (period − first_period()) of a day, by table lookup; −1 outside the range.
+  [[nodiscard]] std::int32_t slot_of(day_t day) const noexcept {
+    const std::int64_t k = std::int64_t{day} - first_day_;
+    return k >= 0 && k < static_cast<std::int64_t>(slot_of_day_.size())
+               ? slot_of_day_[static_cast<std::size_t>(k)]
+               : -1;
+  }
+
   /// Calls fn(period_index) for each period the customer ordered in, ascending.
   template <typename Fn>
   void for_each_active(std::uint32_t customer, Fn&& fn) const;
@@ -56,6 +64,8 @@ class period_activity {
   period_kind kind_;
   std::int32_t first_period_;
   std::int32_t last_period_;
+  day_t first_day_;
+  std::vector<std::int32_t> slot_of_day_;     // period slot of each day of the range
   std::uint32_t words_;                       // 64-bit words per customer in dense mode, else 0
   std::vector<std::uint64_t> bits_;           // dense: customers_ × words_
   mutable std::vector<std::uint64_t> pairs_;  // sparse: customer << 32 | (period − first)

@@ -99,6 +99,9 @@ struct upsell_result {
   [[nodiscard]] std::optional<double> rate() const noexcept;
 };
 [[nodiscard]] upsell_result upsell(const orders_view& orders, period_kind kind);
+class period_activity;
+/// The same from an activity already built from these orders (saves a pass and its memory).
+[[nodiscard]] upsell_result upsell(const orders_view& orders, const period_activity& activity);
 
 /// Refunds, as found in the data (DATA.md): negative amounts, or a refunded amount / refunded
 /// flag per order.

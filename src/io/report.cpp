@@ -134,8 +134,10 @@ void add_orders_report(const read_result& in, const report_options& options, rep
   r.as_of = options.as_of.value_or(*std::max_element(all.day.begin(), all.day.end()) + 1);
   const order_data orders = before_as_of(std::move(all), r.as_of, r.notes);
   detail::order_section section{orders, options, r.as_of, t};
-  detail::add_periods(section, r);  // also sets section.annual_churn
+  detail::add_periods(section, r);  // also sets section.annual_churn and section.activity
   detail::add_whole_range(section, {}, r.metrics);
+  section.activity = nullptr;  // release the activity bitsets before RFM
+  section.activity_store.reset();
   detail::add_rfm(section, r);
   for (const std::string& by : options.by) {
     const column& c = *dimension(t, by);

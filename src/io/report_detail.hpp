@@ -28,6 +28,8 @@ struct order_section {
   const table& source;
   customer_summary summary;
   std::optional<double> annual_churn;  ///< from the monthly churn table, when known
+  std::optional<period_activity> activity_store;
+  const period_activity* activity = nullptr;  ///< by --period, once add_periods built it
 };
 
 using group_t = std::vector<std::pair<std::string, std::string>>;

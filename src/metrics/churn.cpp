@@ -8,8 +8,6 @@
 #include "crm/error.hpp"
 #include "crm/retention.hpp"
 
-#include "rows_by_customer.hpp"
-
 namespace crm {
 namespace {
 
@@ -139,18 +137,25 @@ std::vector<churn_row> churn_by_inactivity(const orders_view& orders,
   }
   const period_grid grid(summary.min_day(), options.as_of, options.kind);
   counts c(grid.size());
-  detail::rows_by_customer groups(orders);
-  std::vector<day_t> days;
+  // Order days grouped by customer (a counting sort), each customer's days in input order:
+  // already ascending when the export is chronological.
+  std::vector<std::uint32_t> next(orders.customer_count + std::size_t{1}, 0);
+  for (const std::uint32_t cust : orders.customer) ++next[cust + 1];
+  for (std::size_t k = 1; k < next.size(); ++k) next[k] += next[k - 1];
+  std::vector<day_t> grouped(orders.size());
+  for (std::size_t i = 0; i < orders.size(); ++i)
+    grouped[next[orders.customer[i]]++] = orders.day[i];
   std::vector<std::pair<day_t, day_t>> spells;
+  std::uint32_t begin = 0;
   for (std::uint32_t cust = 0; cust < orders.customer_count; ++cust) {
-    const auto rows = groups.of(cust);
-    if (rows.empty()) continue;
-    days.clear();
-    for (const std::uint32_t i : rows) days.push_back(orders.day[i]);
-    std::sort(days.begin(), days.end());
-    days.erase(std::unique(days.begin(), days.end()), days.end());
-    spells_of(days, options.inactivity_days, spells);
+    const std::uint32_t end = next[cust];  // after the scatter, next[c] is the end of c's days
+    if (end == begin) continue;
+    const auto first = grouped.begin() + begin;
+    const auto last = grouped.begin() + end;
+    if (!std::is_sorted(first, last)) std::sort(first, last);
+    spells_of({&*first, end - begin}, options.inactivity_days, spells);
     count_customer(spells, grid, options.include_new, c);
+    begin = end;
   }
   return finish(grid, c, options);
 }

@@ -23,10 +23,15 @@ period_activity::period_activity(std::uint32_t customer_count, period_kind kind,
       kind_(kind),
       first_period_(period_index(first_day, kind)),
       last_period_(period_index(last_day, kind)),
+      first_day_(first_day),
       words_(0) {
   if (last_day < first_day) {
     throw invalid_input("last_day is before first_day",
                         {"period_activity", "last_day", -1, format_date(last_day)});
+  }
+  slot_of_day_.resize(static_cast<std::size_t>(last_day - first_day) + 1);
+  for (std::size_t k = 0; k < slot_of_day_.size(); ++k) {
+    slot_of_day_[k] = period_index(first_day + static_cast<day_t>(k), kind) - first_period_;
   }
   const auto periods = static_cast<std::size_t>(last_period_ - first_period_) + 1;
   const std::size_t words = (periods + 63) / 64;
@@ -51,10 +56,9 @@ void period_activity::update(const orders_view& orders) {
         {"period_activity::update", "customer_count", -1, std::to_string(orders.customer_count)});
   }
   if (orders.size() > 0 && orders.amount.empty()) has_amount_ = false;
-  const auto periods = static_cast<std::int32_t>(period_orders_.size());
   for (std::size_t i = 0; i < orders.size(); ++i) {
-    const std::int32_t k = period_index(orders.day[i], kind_) - first_period_;
-    if (k < 0 || k >= periods) {
+    const std::int32_t k = slot_of(orders.day[i]);
+    if (k < 0) {
       throw invalid_input("order day outside the activity's range",
                           {"period_activity::update", "day", static_cast<std::int64_t>(i),
                            format_date(orders.day[i])});
@@ -198,9 +202,9 @@ std::vector<cohort_row> cohort_matrix(const period_activity& a, const orders_vie
   if (money) {
     for (std::size_t i = 0; i < orders.size(); ++i) {
       const std::int32_t cohort = cohort_of[orders.customer[i]];
-      const auto k =
-          static_cast<std::size_t>(period_index(orders.day[i], a.kind()) - a.first_period());
-      if (cohort < 0 || k >= periods || static_cast<std::int32_t>(k) < cohort) {
+      const std::int32_t slot = a.slot_of(orders.day[i]);
+      const auto k = static_cast<std::size_t>(slot);
+      if (cohort < 0 || slot < cohort) {
         throw invalid_input("orders differ from those the activity was built from",
                             {"cohort_matrix", "day", static_cast<std::int64_t>(i),
                              label(period_index(orders.day[i], a.kind()), a.kind())});

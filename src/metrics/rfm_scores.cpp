@@ -16,48 +16,45 @@ namespace {
 
 __extension__ typedef __int128 int128;  // exact comparison of spend/orders rationals
 
-/// Stable LSD radix sort of `pos` by `key` (both permuted together), 11-bit digits; passes in
-/// which every key has the same digit are skipped, so small keys cost one or two passes.
-void radix_sort(std::vector<std::uint64_t>& key, std::vector<std::uint32_t>& pos) {
-  constexpr int bits = 11;
-  constexpr std::size_t buckets = std::size_t{1} << bits;
-  std::vector<std::uint64_t> key2(key.size());
-  std::vector<std::uint32_t> pos2(pos.size());
-  std::vector<std::size_t> count(buckets);
-  for (int shift = 0; shift < 64; shift += bits) {
-    std::fill(count.begin(), count.end(), 0);
-    for (const std::uint64_t k : key) ++count[(k >> shift) & (buckets - 1)];
-    if (std::find(count.begin(), count.end(), key.size()) != count.end()) continue;
-    std::size_t sum = 0;
-    for (std::size_t& c : count) sum += std::exchange(c, sum);
-    for (std::size_t i = 0; i < key.size(); ++i) {
-      const std::size_t to = count[(key[i] >> shift) & (buckets - 1)]++;
-      key2[to] = key[i];
-      pos2[to] = pos[i];
-    }
-    key.swap(key2);
-    pos.swap(pos2);
-  }
-}
-
-/// A double's bits, ordered like the doubles (negative values flipped).
-std::uint64_t sortable(double v) {
-  const auto b = std::bit_cast<std::uint64_t>(v);
-  return (b >> 63) != 0 ? ~b : b | (std::uint64_t{1} << 63);
-}
-
-/// Scores 1..bins by position in the order given by (key ascending, then position), i.e. by the
-/// key with ties broken by the tie order the positions already follow.
-std::vector<std::uint8_t> quantile_scores(std::vector<std::uint64_t> key, std::uint8_t bins) {
-  const std::size_t n = key.size();
-  std::vector<std::uint32_t> pos(n);
-  for (std::size_t i = 0; i < n; ++i) pos[i] = static_cast<std::uint32_t>(i);
-  radix_sort(key, pos);
+/// Scores 1..bins by rank in a total order: the element at 0-based rank i scores
+/// 1 + floor(bins·i / n). Only the bins − 1 boundary ranks matter, so successive nth_element
+/// calls partition the items into the score buckets in O(n) (no full sort). `less` must be a
+/// strict total order on the items; `pos` gives an item's row.
+template <typename Item, typename Less, typename Pos>
+std::vector<std::uint8_t> bucket_scores(std::vector<Item> items, std::uint8_t bins, Less less,
+                                        Pos pos) {
+  const std::size_t n = items.size();
   std::vector<std::uint8_t> score(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    score[pos[i]] = static_cast<std::uint8_t>(1 + (std::uint64_t{bins} * i) / n);
+  std::size_t from = 0;
+  for (std::uint8_t k = 1; k <= bins; ++k) {
+    // First rank of score k + 1: ceil(k·n / bins); the last bucket runs to the end.
+    const std::size_t to = k == bins ? n : (std::size_t{k} * n + bins - 1) / bins;
+    if (to > from && to < n) {
+      std::nth_element(items.begin() + static_cast<std::ptrdiff_t>(from),
+                       items.begin() + static_cast<std::ptrdiff_t>(to), items.end(), less);
+    }
+    for (std::size_t i = from; i < to; ++i) score[pos(items[i])] = k;
+    from = std::max(from, to);
   }
   return score;
+}
+
+/// Scores by an integer key, ties by rank order (the rows already follow the tie order).
+std::vector<std::uint8_t> quantile_scores(const std::vector<std::uint64_t>& key,
+                                          std::uint8_t bins) {
+  // key in the high bits, row in the low 32: one 128-bit comparison is the total order.
+  struct item {
+    std::uint64_t key;
+    std::uint32_t row;
+  };
+  std::vector<item> items(key.size());
+  for (std::size_t i = 0; i < key.size(); ++i) items[i] = {key[i], static_cast<std::uint32_t>(i)};
+  return bucket_scores(
+      std::move(items), bins,
+      [](const item& a, const item& b) {
+        return a.key < b.key || (a.key == b.key && a.row < b.row);
+      },
+      [](const item& x) { return x.row; });
 }
 
 void check_cuts(const std::optional<rfm_cuts>& cuts, std::uint8_t bins, const char* name) {
@@ -92,42 +89,30 @@ std::vector<std::uint32_t> customers_in_tie_order(const customer_summary& s,
   return ids;
 }
 
-/// M order: doubles first (radix), then runs of equal doubles re-ordered exactly.
+/// M order: by the mean (or total) spend, compared exactly as the rational spend / orders; ties
+/// by the tie order (the row).
 std::vector<std::uint8_t> monetary_scores(const rfm_table& t,
                                           std::span<const std::int64_t> spend_of, std::uint8_t bins,
                                           bool mean) {
+  struct item {
+    double approx;  // one correctly rounded division: never out of order, maybe equal
+    std::uint32_t row;
+  };
   const std::size_t n = t.customer.size();
-  std::vector<std::uint64_t> key(n);
-  // One correctly rounded division of the exact integers: equal rationals give equal keys and
-  // different ones never swap order (t.monetary, divided by 10000 first, could be 1 ulp apart).
+  std::vector<item> items(n);
   for (std::size_t i = 0; i < n; ++i) {
     const double divisor = mean ? static_cast<double>(t.frequency[i]) : 1.0;
-    key[i] = sortable(static_cast<double>(spend_of[i]) / divisor);
+    items[i] = {static_cast<double>(spend_of[i]) / divisor, static_cast<std::uint32_t>(i)};
   }
-  std::vector<std::uint32_t> pos(n);
-  for (std::size_t i = 0; i < n; ++i) pos[i] = static_cast<std::uint32_t>(i);
-  radix_sort(key, pos);
-  if (mean) {
-    const auto less = [&](std::uint32_t a, std::uint32_t b) {
-      const int128 l = static_cast<int128>(spend_of[a]) * t.frequency[b];
-      const int128 r = static_cast<int128>(spend_of[b]) * t.frequency[a];
-      return l < r || (l == r && a < b);
-    };
-    for (std::size_t i = 0; i < n;) {
-      std::size_t j = i + 1;
-      while (j < n && key[j] == key[i]) ++j;
-      const auto b = pos.begin() + static_cast<std::ptrdiff_t>(i);
-      const auto e = pos.begin() + static_cast<std::ptrdiff_t>(j);
-      // Equal keys are nearly always equal rationals, already in tie order.
-      if (j - i > 1 && !std::is_sorted(b, e, less)) std::sort(b, e, less);
-      i = j;
-    }
-  }
-  std::vector<std::uint8_t> score(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    score[pos[i]] = static_cast<std::uint8_t>(1 + (std::uint64_t{bins} * i) / n);
-  }
-  return score;
+  const auto less = [&](const item& a, const item& b) {
+    if (a.approx != b.approx) return a.approx < b.approx;
+    const std::int64_t fa = mean ? t.frequency[a.row] : 1;
+    const std::int64_t fb = mean ? t.frequency[b.row] : 1;
+    const int128 l = static_cast<int128>(spend_of[a.row]) * fb;
+    const int128 r = static_cast<int128>(spend_of[b.row]) * fa;
+    return l < r || (l == r && a.row < b.row);
+  };
+  return bucket_scores(std::move(items), bins, less, [](const item& x) { return x.row; });
 }
 
 }  // namespace
@@ -173,7 +158,7 @@ rfm_table rfm_scores(const customer_summary& summary, const rfm_options& options
   }
   t.r = quantile_scores(key, bins);
   for (std::size_t i = 0; i < n; ++i) key[i] = t.frequency[i];
-  t.f = quantile_scores(std::move(key), bins);
+  t.f = quantile_scores(key, bins);
   t.m = monetary_scores(t, spend, bins, mean);
   for (std::size_t i = 0; i < n; ++i) {
     if (options.recency_cuts)

@@ -6,9 +6,8 @@
 #include <vector>
 
 #include "crm/error.hpp"
+#include "crm/retention.hpp"
 #include "crm/value.hpp"
-
-#include "rows_by_customer.hpp"
 
 namespace crm {
 namespace {
@@ -84,38 +83,52 @@ std::optional<double> upsell_result::rate() const noexcept { return ratio(upsold
 
 upsell_result upsell(const orders_view& orders, period_kind kind) {
   validate(orders, "upsell");
+  if (orders.amount.empty() || orders.size() == 0) return {};
+  const auto [lo, hi] = std::minmax_element(orders.day.begin(), orders.day.end());
+  period_activity activity(orders.customer_count, kind, *lo, *hi);
+  activity.update(orders);
+  return upsell(orders, activity);
+}
+
+upsell_result upsell(const orders_view& orders, const period_activity& activity) {
+  validate(orders, "upsell");
   upsell_result out;
   if (orders.amount.empty() || orders.size() == 0) return out;
-  detail::rows_by_customer groups(orders);
-  std::vector<std::pair<std::int32_t, std::int64_t>> rows;  // (period, amount) of one customer
+  // Customers active in >= 2 periods get a compact slot with their last two active periods.
+  constexpr std::uint32_t none = 0xFFFFFFFFU;
+  struct last_two {
+    std::int32_t period[2];  // previous, last
+    std::int64_t spend[2] = {0, 0};
+    std::int64_t count[2] = {0, 0};
+  };
+  std::vector<std::uint32_t> index(orders.customer_count, none);
+  std::vector<last_two> state;
   for (std::uint32_t c = 0; c < orders.customer_count; ++c) {
-    const std::span<const std::uint32_t> mine = groups.of(c);
-    if (mine.size() < 2) continue;
-    rows.clear();
-    for (const std::uint32_t i : mine) {
-      rows.emplace_back(period_index(orders.day[i], kind), orders.amount[i]);
-    }
-    std::sort(rows.begin(), rows.end());
-    // The last active period and the one before it: spend and orders of each.
-    const std::int32_t last = rows.back().first;
-    std::int64_t spend1 = 0;
-    std::int64_t count1 = 0;
-    std::size_t k = rows.size();
-    for (; k > 0 && rows[k - 1].first == last; --k) {
-      spend1 += rows[k - 1].second;
-      ++count1;
-    }
-    if (k == 0) continue;  // one active period only
-    const std::int32_t before = rows[k - 1].first;
-    std::int64_t spend0 = 0;
-    std::int64_t count0 = 0;
-    for (; k > 0 && rows[k - 1].first == before; --k) {
-      spend0 += rows[k - 1].second;
-      ++count0;
-    }
+    std::int32_t prev = -1;
+    std::int32_t last = -1;
+    activity.for_each_active(c, [&](std::int32_t p) {
+      prev = last;
+      last = p - activity.first_period();
+    });
+    if (prev < 0) continue;
+    index[c] = static_cast<std::uint32_t>(state.size());
+    state.push_back({{prev, last}});
+  }
+  for (std::size_t i = 0; i < orders.size(); ++i) {
+    const std::uint32_t k = index[orders.customer[i]];
+    if (k == none) continue;
+    last_two& s = state[k];
+    const std::int32_t p = activity.slot_of(orders.day[i]);
+    const int which = p == s.period[1] ? 1 : p == s.period[0] ? 0 : -1;
+    if (which < 0) continue;
+    s.spend[which] += orders.amount[i];
+    ++s.count[which];
+  }
+  for (const last_two& s : state) {
     ++out.base;
-    // mean1 > mean0  <=>  spend1 * count0 > spend0 * count1 (exact in 128 bits)
-    if (static_cast<int128>(spend1) * count0 > static_cast<int128>(spend0) * count1) {
+    // mean(last) > mean(previous)  <=>  spend1 * count0 > spend0 * count1 (exact in 128 bits)
+    if (static_cast<int128>(s.spend[1]) * s.count[0] >
+        static_cast<int128>(s.spend[0]) * s.count[1]) {
       ++out.upsold;
     }
   }
