@@ -134,8 +134,13 @@ void add_orders_report(const read_result& in, const report_options& options, rep
   r.as_of = options.as_of.value_or(*std::max_element(all.day.begin(), all.day.end()) + 1);
   const order_data orders = before_as_of(std::move(all), r.as_of, r.notes);
   detail::order_section section{orders, options, r.as_of, t};
+  const auto first_period_metric = static_cast<std::ptrdiff_t>(r.metrics.size());
   detail::add_periods(section, r);  // also sets section.annual_churn and section.activity
+  const auto first_whole_metric = static_cast<std::ptrdiff_t>(r.metrics.size());
   detail::add_whole_range(section, {}, r.metrics);
+  // The model lists whole-range metrics first, then the periods.
+  std::rotate(r.metrics.begin() + first_period_metric, r.metrics.begin() + first_whole_metric,
+              r.metrics.end());
   section.activity = nullptr;  // release the activity bitsets before RFM
   section.activity_store.reset();
   detail::add_rfm(section, r);
