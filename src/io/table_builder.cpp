@@ -346,7 +346,6 @@ void table_assembler::append(chunk_builder& chunk) {
 void make_int_dictionary(column& c) {
   if (c.storage != column_storage::int64) return;
   std::vector<std::int64_t> keys;
-  keys.reserve(c.ints.size() / 2 + 1);
   std::int64_t lo = std::numeric_limits<std::int64_t>::max();
   std::int64_t hi = std::numeric_limits<std::int64_t>::min();
   for (const std::int64_t v : c.ints) {
@@ -361,6 +360,8 @@ void make_int_dictionary(column& c) {
     for (const std::int64_t v : c.ints) {
       if (v != missing_int64) rank[static_cast<std::size_t>(v - lo)] = 0;
     }
+    // Exact size up front: no slack to shrink away later (a copy of fresh memory).
+    keys.reserve(static_cast<std::size_t>(std::count(rank.begin(), rank.end(), 0U)));
     std::uint32_t next = 0;
     for (std::size_t k = 0; k < rank.size(); ++k) {
       if (rank[k] == 0) {
@@ -373,6 +374,7 @@ void make_int_dictionary(column& c) {
       c.codes[r] = v == missing_int64 ? missing_code : rank[static_cast<std::size_t>(v - lo)];
     }
   } else {
+    keys.reserve(c.ints.size());
     for (const std::int64_t v : c.ints) {
       if (v != missing_int64) keys.push_back(v);
     }
@@ -386,7 +388,7 @@ void make_int_dictionary(column& c) {
                                                     keys.begin());
     }
   }
-  keys.shrink_to_fit();
+  if (keys.capacity() > keys.size() + keys.size() / 4) keys.shrink_to_fit();
   c.int_keys = std::move(keys);
   std::vector<std::int64_t>().swap(c.ints);
   c.storage = column_storage::int_dictionary;
