@@ -1,6 +1,7 @@
 // The order metrics of a report: each kernel's result turned into metric_result rows.
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <string>
 
@@ -84,6 +85,26 @@ void add_value_metrics(order_section& s, emitter& e, const order_totals& t) {
   e.put("top20_revenue_share", top_revenue_share(s.summary, 0.2), "ratio", n_cust);
 }
 
+/// 1 for rows whose status says refunded (refund, refunded, 已退款, 退款, 退货), else 0.
+std::vector<std::uint8_t> refunded_flags(const column& status) {
+  std::vector<std::uint8_t> is_refund(status.dictionary.size(), 0);
+  for (std::uint32_t k = 0; k < status.dictionary.size(); ++k) {
+    std::string text(status.dictionary[k]);
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    is_refund[k] =
+        (text.find("refund") != std::string::npos || text.find("退款") != std::string::npos ||
+         text.find("退货") != std::string::npos)
+            ? 1
+            : 0;
+  }
+  std::vector<std::uint8_t> flag(status.codes.size(), 0);
+  for (std::size_t i = 0; i < flag.size(); ++i) {
+    flag[i] = status.codes[i] == missing_code ? 0 : is_refund[status.codes[i]];
+  }
+  return flag;
+}
+
 void add_refunds(order_section& s, emitter& e, const order_totals& t) {
   if (s.orders.amount.empty()) {
     e.missing("refund_rate", "ratio", "needs orders.amount");
@@ -97,10 +118,18 @@ void add_refunds(order_section& s, emitter& e, const order_totals& t) {
   std::string variant = "negative amounts as refunds";
   const column* amount = s.source.find("amount");
   const column* refunded = s.source.find("refunded_amount");
-  if (refunded != nullptr && amount != nullptr && refunded->storage == column_storage::int64 &&
+  const column* status = s.source.find("status");
+  const bool has_refunded = refunded != nullptr && refunded->storage == column_storage::int64;
+  const bool has_status = status != nullptr && status->storage == column_storage::dictionary;
+  if ((has_refunded || has_status) && amount != nullptr &&
       amount->storage == column_storage::int64 && s.orders.refund_rows == 0) {
-    refunds = refunds_from_columns(amount->ints, refunded->ints, {});
-    variant = "refunded_amount column";
+    const std::vector<std::uint8_t> flag =
+        has_status ? refunded_flags(*status) : std::vector<std::uint8_t>{};
+    refunds = refunds_from_columns(amount->ints,
+                                   has_refunded ? std::span<const std::int64_t>(refunded->ints)
+                                                : std::span<const std::int64_t>{},
+                                   flag);
+    variant = has_refunded ? "refunded_amount column" : "status column (refunded in full)";
   }
   e.put("refund_rate", refunds.rate(), "ratio", as_n(refunds.orders), variant);
   e.put("net_revenue", money_from_e4(refunds.gross_sales_e4 - refunds.refunded_e4), money_unit(s),

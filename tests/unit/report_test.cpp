@@ -205,3 +205,15 @@ TEST_CASE("render_report: CSV cells cannot start a spreadsheet formula", "[repor
       crm::io::report_format::csv, "en");
   CHECK_THAT(csv, Contains(",'=src=web,"));
 }
+
+TEST_CASE("build_report: refunds from a status column", "[report][refund]") {
+  // Three orders 10.00, 20.00 (status refunded), 30.00: 20 / 60 of gross sales refunded.
+  const crm::io::report r = make_report(
+      "order_id,customer_id,order_date,amount,status\n"
+      "1,a,2024-01-01,10.00,paid\n2,b,2024-01-02,20.00,Refunded\n3,a,2024-01-03,30.00,paid\n");
+  const crm::metric_result* m = find(r, "refund_rate");
+  REQUIRE(m != nullptr);
+  CHECK(*m->value == Approx(20.0 / 60.0));
+  CHECK(m->variant == "status column (refunded in full)");
+  CHECK(value(r, "net_revenue") == Approx(40.0));
+}
