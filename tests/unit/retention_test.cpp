@@ -209,3 +209,31 @@ TEST_CASE("per_period_churn: compounding, never a plain average", "[churn]") {
   CHECK_FALSE(crm::per_period_churn(1.5, 12).has_value());
   CHECK_FALSE(crm::per_period_churn(0.5, 0).has_value());
 }
+
+TEST_CASE("activity, cohorts and churn: a single order", "[retention][edge]") {
+  const std::vector<std::uint32_t> c{0};
+  const std::vector<crm::day_t> day{d(2024, 5, 17)};
+  const std::vector<std::int64_t> amount{123400};
+  const crm::orders_view v{c, day, amount, 1};
+  crm::period_activity a(1, crm::period_kind::week, day[0], day[0]);
+  a.update(v);
+  const auto rows = crm::activity_by_period(a);
+  REQUIRE(rows.size() == 1);
+  CHECK(crm::period_label(rows[0].period, crm::period_kind::week) == "2024-W20");
+  CHECK(rows[0].active == 1);
+  CHECK(rows[0].new_customers == 1);
+  CHECK_FALSE(rows[0].retention.has_value());
+  CHECK(*rows[0].arpu == Approx(12.34));
+  const auto cohorts = crm::cohort_matrix(a, v);
+  REQUIRE(cohorts.size() == 1);
+  CHECK(cohorts[0].active == std::vector<std::uint64_t>{1});
+  crm::customer_summary s(1);
+  s.update(v);
+  crm::churn_options o;
+  o.as_of = d(2024, 5, 18);
+  const auto churn = crm::churn_by_inactivity(v, s, o);
+  REQUIRE(churn.size() == 1);  // May 2024, partial
+  CHECK(churn[0].partial);
+  CHECK(churn[0].new_customers == 1);
+  CHECK_FALSE(churn[0].churn_rate.has_value());  // nobody active at the start
+}

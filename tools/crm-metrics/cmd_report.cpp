@@ -133,70 +133,74 @@ io::report_format format_of(const std::string& f) {
   return io::report_format::text;
 }
 
+/// Registers a command that reads inputs and computes metrics: shared options plus --format.
+CLI::App* metric_command(CLI::App& app, metric_settings& s, const char* name, const char* about,
+                         const char* examples, const std::vector<std::string>& formats,
+                         const char* format_help, bool full) {
+  CLI::App* cmd = app.add_subcommand(name, about);
+  cmd->footer(std::string("Examples:\n") + examples);
+  add_metric_options(*cmd, s, full);
+  s.format = formats.front();
+  cmd->add_option("--format", s.format, format_help)
+      ->capture_default_str()
+      ->check(CLI::IsMember(formats));
+  return cmd;
+}
+
+/// Reads the inputs, builds the report and writes what `render` makes of it.
+template <typename Render>
+void write_report(const metric_settings& s, Render render) {
+  const io::report_options options = to_report_options(s);
+  const std::vector<io::read_result> inputs = read_inputs(s);
+  io::write_file_atomic(s.output, render(io::build_report(inputs, options)));
+}
+
 }  // namespace
 
 void add_report_command(CLI::App& app) {
   auto s = std::make_shared<metric_settings>();
-  CLI::App* cmd = app.add_subcommand(
-      "report", "Compute every metric the inputs allow; say why the others cannot be computed");
-  cmd->footer(
-      "Examples:\n"
-      "  crm-metrics report examples/data/orders.csv\n"
-      "  crm-metrics report --format json -o report.json exports/\n"
-      "  crm-metrics report --period quarter --by channel --lang zh orders.csv\n"
-      "  crm-metrics report --as-of 2024-07-01 --inactivity-days 60 orders.csv");
-  add_metric_options(*cmd, *s, true);
-  cmd->add_option("--format", s->format, "text, json, csv (long format) or md")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"text", "json", "csv", "md"}));
-  cmd->callback([s] {
-    const io::report_options options = to_report_options(*s);
-    const std::vector<io::read_result> inputs = read_inputs(*s);
-    const io::report r = io::build_report(inputs, options);
-    io::write_file_atomic(s->output, io::render_report(r, format_of(s->format), s->lang));
-  });
+  metric_command(app, *s, "report",
+                 "Compute every metric the inputs allow; say why the others cannot be computed",
+                 "  crm-metrics report examples/data/orders.csv\n"
+                 "  crm-metrics report --format json -o report.json exports/\n"
+                 "  crm-metrics report --period quarter --by channel --lang zh orders.csv\n"
+                 "  crm-metrics report --as-of 2024-07-01 --inactivity-days 60 orders.csv",
+                 {"text", "json", "csv", "md"}, "text, json, csv (long format) or md", true)
+      ->callback([s] {
+        write_report(*s, [&](const io::report& r) {
+          return io::render_report(r, format_of(s->format), s->lang);
+        });
+      });
 }
 
 void add_cohorts_command(CLI::App& app) {
   auto s = std::make_shared<metric_settings>();
-  CLI::App* cmd = app.add_subcommand(
-      "cohorts", "The cohort retention matrix (customers and revenue) of an orders export");
-  cmd->footer(
-      "Examples:\n"
-      "  crm-metrics cohorts examples/data/orders.csv\n"
-      "  crm-metrics cohorts --period quarter --format csv -o cohorts.csv orders.csv\n"
-      "  crm-metrics cohorts --format json orders.csv");
-  add_metric_options(*cmd, *s, false);
-  cmd->add_option("--format", s->format, "text, csv or json")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"text", "csv", "json"}));
-  cmd->callback([s] {
-    const io::report_options options = to_report_options(*s);
-    const std::vector<io::read_result> inputs = read_inputs(*s);
-    const io::report r = io::build_report(inputs, options);
-    io::write_file_atomic(s->output, io::render_cohorts(r, format_of(s->format), s->lang));
-  });
+  metric_command(app, *s, "cohorts",
+                 "The cohort retention matrix (customers and revenue) of an orders export",
+                 "  crm-metrics cohorts examples/data/orders.csv\n"
+                 "  crm-metrics cohorts --period quarter --format csv -o cohorts.csv orders.csv\n"
+                 "  crm-metrics cohorts --format json orders.csv",
+                 {"text", "csv", "json"}, "text, csv or json", false)
+      ->callback([s] {
+        write_report(*s, [&](const io::report& r) {
+          return io::render_cohorts(r, format_of(s->format), s->lang);
+        });
+      });
 }
 
 void add_rfm_command(CLI::App& app) {
   auto s = std::make_shared<metric_settings>();
-  CLI::App* cmd = app.add_subcommand(
-      "rfm", "Per customer: recency, frequency, monetary, R/F/M scores and segment");
-  cmd->footer(
-      "Examples:\n"
-      "  crm-metrics rfm examples/data/orders.csv\n"
-      "  crm-metrics rfm --segments rfm --format json -o rfm.json orders.csv\n"
-      "  crm-metrics rfm --as-of 2024-12-31 --rfm-monetary total orders.csv");
-  add_metric_options(*cmd, *s, false);
-  s->format = "csv";
-  cmd->add_option("--format", s->format, "csv or json")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"csv", "json"}));
-  cmd->callback([s] {
-    const io::report_options options = to_report_options(*s);
-    const std::vector<io::read_result> inputs = read_inputs(*s);
-    io::write_file_atomic(s->output, io::rfm_customers(inputs, options, format_of(s->format)));
-  });
+  metric_command(app, *s, "rfm",
+                 "Per customer: recency, frequency, monetary, R/F/M scores and segment",
+                 "  crm-metrics rfm examples/data/orders.csv\n"
+                 "  crm-metrics rfm --segments rfm --format json -o rfm.json orders.csv\n"
+                 "  crm-metrics rfm --as-of 2024-12-31 --rfm-monetary total orders.csv",
+                 {"csv", "json"}, "csv or json", false)
+      ->callback([s] {
+        const io::report_options options = to_report_options(*s);
+        const std::vector<io::read_result> inputs = read_inputs(*s);
+        io::write_file_atomic(s->output, io::rfm_customers(inputs, options, format_of(s->format)));
+      });
 }
 
 }  // namespace crm::cli
