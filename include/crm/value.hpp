@@ -16,6 +16,8 @@ struct order_totals {
   std::int64_t revenue_e4 = 0;  ///< exact Σ amount, 1/10000 units
   day_t first_day = no_day;     ///< earliest order day (no_day when empty)
   day_t last_day = no_day;      ///< latest order day
+  bool has_amount = true;       ///< false when some orders came without amounts (aov, arpu:
+                                ///< nullopt rather than a revenue of 0)
 };
 
 /// Totals of a summary.
@@ -25,6 +27,9 @@ struct order_totals {
 [[nodiscard]] std::optional<double> aov(const order_totals& t) noexcept;
 /// Purchase frequency = orders / customers; nullopt when customers = 0.
 [[nodiscard]] std::optional<double> purchase_frequency(const order_totals& t) noexcept;
+/// Purchases per customer per year (W1 `purchase_frequency_per_year`) = (orders / customers) /
+/// span_years, span_years = (last_day − first_day + 1) / 365.25; nullopt when customers = 0.
+[[nodiscard]] std::optional<double> purchase_frequency_per_year(const order_totals& t) noexcept;
 /// ARPU = revenue / customers (customers active in the range), currency units; nullopt when 0.
 [[nodiscard]] std::optional<double> arpu(const order_totals& t) noexcept;
 

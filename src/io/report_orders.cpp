@@ -101,6 +101,85 @@ std::vector<std::uint32_t> order_numbers(const column* id, std::span<const std::
 
 }  // namespace
 
+namespace {
+
+/// Which rows the kernels can use; the others are counted by reason in `o`.
+std::vector<std::uint8_t> usable_rows(const column& key, const column& at, const row_amounts& a,
+                                      order_data& o) {
+  std::vector<std::uint8_t> valid(key.codes.size(), 1);
+  for (std::size_t i = 0; i < valid.size(); ++i) {
+    if (key.codes[i] == missing_code) {
+      ++o.no_customer;
+    } else if (at.ints[i] == missing_int64) {
+      ++o.no_date;
+    } else if (!a.values.empty() && a.values[i] == missing_int64) {
+      ++o.no_amount;
+    } else {
+      continue;
+    }
+    valid[i] = 0;
+  }
+  return valid;
+}
+
+/// Every row is an order of its own: borrow the codes and amounts, convert the days.
+void borrow_orders(const column& key, const column& at, row_amounts& a, order_data& o) {
+  o.customer = key.codes;
+  o.day_store.resize(at.ints.size());
+  for (std::size_t i = 0; i < o.day_store.size(); ++i) o.day_store[i] = day_of_seconds(at.ints[i]);
+  o.day = o.day_store;
+  if (a.values.empty()) return;
+  if (a.store.empty()) {
+    o.amount = a.values;
+  } else {
+    o.amount_store = std::move(a.store);
+    o.amount = o.amount_store;
+  }
+}
+
+/// Combines lines into orders (the first line gives customer and day, amounts add up), then
+/// keeps orders with a negative total out as refunds.
+void combine_orders(const column& key, const column& at, const row_amounts& a,
+                    std::span<const std::uint8_t> valid, std::span<const std::uint32_t> number,
+                    std::size_t orders, order_data& o) {
+  const bool has_amount = !a.values.empty();
+  std::vector<std::uint32_t> customer(orders, missing_code);
+  std::vector<day_t> day(orders, 0);
+  std::vector<std::int64_t> amount(has_amount ? orders : 0, 0);
+  std::vector<std::uint32_t> first_row(orders, 0);
+  std::uint32_t next = 0;
+  for (std::size_t i = 0; i < valid.size(); ++i) {
+    if (valid[i] == 0) continue;
+    const std::uint32_t k = number.empty() ? next++ : number[i];
+    const day_t d = day_of_seconds(at.ints[i]);
+    if (customer[k] == missing_code) {
+      customer[k] = key.codes[i];
+      day[k] = d;
+      first_row[k] = static_cast<std::uint32_t>(i);
+    } else {
+      day[k] = std::min(day[k], d);
+      ++o.lines_combined;
+    }
+    if (has_amount) amount[k] += a.values[i];
+  }
+  for (std::size_t k = 0; k < orders; ++k) {
+    if (has_amount && amount[k] < 0) {
+      ++o.refund_rows;
+      o.refunded_e4 -= amount[k];
+      continue;
+    }
+    o.customer_store.push_back(customer[k]);
+    o.day_store.push_back(day[k]);
+    if (has_amount) o.amount_store.push_back(amount[k]);
+    o.first_row.push_back(first_row[k]);
+  }
+  o.customer = o.customer_store;
+  o.day = o.day_store;
+  o.amount = o.amount_store;
+}
+
+}  // namespace
+
 order_data extract_orders(const table& t) {
   const column* key = t.customer_key();
   const column* at = t.find("order_at");
@@ -115,47 +194,15 @@ order_data extract_orders(const table& t) {
   o.row_customer = key->codes;
   row_amounts amounts = amounts_of(t);
   o.amount_source = amounts.source;
-  const bool has_amount = !amounts.values.empty();
-
-  // Which rows the kernels can use, and why the others cannot.
-  std::vector<std::uint8_t> valid(t.rows, 1);
-  for (std::size_t i = 0; i < t.rows; ++i) {
-    if (key->codes[i] == missing_code) {
-      ++o.no_customer;
-      valid[i] = 0;
-    } else if (at->ints[i] == missing_int64) {
-      ++o.no_date;
-      valid[i] = 0;
-    } else if (has_amount && amounts.values[i] == missing_int64) {
-      ++o.no_amount;
-      valid[i] = 0;
-    }
-  }
+  const std::vector<std::uint8_t> valid = usable_rows(*key, *at, amounts, o);
   const std::vector<std::uint32_t> number = order_numbers(t.find("order_id"), valid);
   const std::size_t excluded = o.no_customer + o.no_date + o.no_amount;
-  const bool negatives =
-      has_amount && std::any_of(amounts.values.begin(), amounts.values.end(),
-                                [](std::int64_t v) { return v < 0 && v != missing_int64; });
-
-  // Fast path: every row is a valid order of its own and no amount is negative: borrow.
+  const bool negatives = std::any_of(amounts.values.begin(), amounts.values.end(),
+                                     [](std::int64_t v) { return v < 0 && v != missing_int64; });
   if (excluded == 0 && number.empty() && !negatives) {
-    o.customer = key->codes;
-    o.day_store.resize(t.rows);
-    for (std::size_t i = 0; i < t.rows; ++i) o.day_store[i] = day_of_seconds(at->ints[i]);
-    o.day = o.day_store;
-    if (has_amount) {
-      if (amounts.store.empty()) {
-        o.amount = amounts.values;
-      } else {
-        o.amount_store = std::move(amounts.store);
-        o.amount = o.amount_store;
-      }
-    }
+    borrow_orders(*key, *at, amounts, o);
     return o;
   }
-
-  // General path: combine lines into orders (first line gives customer and day, amounts add up),
-  // then keep negative orders out as refunds.
   std::size_t orders = t.rows - excluded;
   if (!number.empty()) {
     orders = 0;
@@ -163,49 +210,7 @@ order_data extract_orders(const table& t) {
       if (k != missing_code) orders = std::max<std::size_t>(orders, std::size_t{k} + 1);
     }
   }
-  std::vector<std::uint32_t> customer(orders, missing_code);
-  std::vector<day_t> day(orders, 0);
-  std::vector<std::int64_t> amount(has_amount ? orders : 0, 0);
-  std::vector<std::uint32_t> first_row(orders, 0);
-  std::uint32_t next = 0;
-  for (std::size_t i = 0; i < t.rows; ++i) {
-    if (valid[i] == 0) continue;
-    const std::uint32_t k = number.empty() ? next++ : number[i];
-    const day_t d = day_of_seconds(at->ints[i]);
-    if (customer[k] == missing_code) {
-      customer[k] = key->codes[i];
-      day[k] = d;
-      first_row[k] = static_cast<std::uint32_t>(i);
-    } else {
-      day[k] = std::min(day[k], d);
-      ++o.lines_combined;
-    }
-    if (has_amount) amount[k] += amounts.values[i];
-  }
-  std::size_t kept = 0;
-  for (std::size_t k = 0; k < orders; ++k) {
-    if (has_amount && amount[k] < 0) {
-      ++o.refund_rows;
-      o.refunded_e4 -= amount[k];
-      continue;
-    }
-    customer[kept] = customer[k];
-    day[kept] = day[k];
-    if (has_amount) amount[kept] = amount[k];
-    first_row[kept] = first_row[k];
-    ++kept;
-  }
-  customer.resize(kept);
-  day.resize(kept);
-  if (has_amount) amount.resize(kept);
-  first_row.resize(kept);
-  o.customer_store = std::move(customer);
-  o.day_store = std::move(day);
-  o.amount_store = std::move(amount);
-  o.first_row = std::move(first_row);
-  o.customer = o.customer_store;
-  o.day = o.day_store;
-  o.amount = o.amount_store;
+  combine_orders(*key, *at, amounts, valid, number, orders, o);
   return o;
 }
 
