@@ -14,8 +14,10 @@
 namespace crm::io {
 namespace {
 
-[[noreturn]] void fail(const std::string& what, const std::string& path, int err) {
-  throw file_error("cannot " + what + " '" + path + "': " + std::strerror(err), exit_code::io);
+// `what` is a literal so that building the arguments cannot clobber errno before it is read.
+[[noreturn]] void fail(const char* what, const std::string& path, int err) {
+  throw file_error(std::string("cannot ") + what + " '" + path + "': " + std::strerror(err),
+                   exit_code::io);
 }
 
 void write_all(int fd, std::string_view content, const std::string& path) {
@@ -61,33 +63,6 @@ bool is_combining(char32_t cp) noexcept {
 
 }  // namespace
 
-void write_file_atomic(const std::string& path, std::string_view content) {
-  if (path == "-") {
-    write_all(STDOUT_FILENO, content, "standard output");
-    return;
-  }
-  std::string tmp = path + ".tmp.XXXXXX";
-  const int fd = ::mkstemp(tmp.data());
-  if (fd < 0) fail("create a temporary file for", path, errno);
-  try {
-    write_all(fd, content, tmp);
-    if (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0) fail("write", tmp, errno);
-    if (::close(fd) != 0) {
-      ::unlink(tmp.c_str());
-      fail("close", tmp, errno);
-    }
-  } catch (...) {
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    throw;
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    fail("rename a temporary file to", path, err);
-  }
-}
-
 atomic_file::atomic_file(std::string path) : path_(std::move(path)) {
   if (path_ == "-") {
     fd_ = STDOUT_FILENO;
@@ -100,11 +75,12 @@ atomic_file::atomic_file(std::string path) : path_(std::move(path)) {
 
 atomic_file::~atomic_file() {
   if (path_ == "-" || done_) return;
-  ::close(fd_);
+  if (fd_ >= 0) ::close(fd_);
   ::unlink(tmp_.c_str());
 }
 
 void atomic_file::write(std::string_view bytes) {
+  if (done_) throw file_error("cannot write '" + path_ + "': already committed", exit_code::io);
   write_all(fd_, bytes, path_ == "-" ? std::string("standard output") : tmp_);
 }
 
@@ -117,6 +93,12 @@ void atomic_file::commit() {
   if (std::rename(tmp_.c_str(), path_.c_str()) != 0)
     fail("rename a temporary file to", path_, errno);
   done_ = true;
+}
+
+void write_file_atomic(const std::string& path, std::string_view content) {
+  atomic_file file(path);
+  file.write(content);
+  file.commit();
 }
 
 std::size_t display_width(std::string_view utf8) noexcept {

@@ -3,23 +3,52 @@
 
 #include <fmt/format.h>
 
+#include "crm/error.hpp"
 #include "crm/io/generate.hpp"
 #include "crm/io/output.hpp"
 
 #include "cli.hpp"
 
 namespace crm::cli {
+namespace {
+
+struct generate_settings {
+  std::uint64_t customers = 0;
+  std::uint64_t seed = 42;
+  std::string start = "2023-01-01";
+  std::int32_t days = 731;
+  std::string output = "-";
+  bool quiet = false;
+};
+
+/// Generates into the output file (published only when complete) and prints the summary line.
+void run_generate(const generate_settings& s) {
+  const auto start = parse_iso_date(s.start);
+  if (!start) throw CLI::ValidationError("--start", "expects YYYY-MM-DD, got '" + s.start + "'");
+  io::generate_options o;
+  o.customers = s.customers;
+  o.seed = s.seed;
+  o.start = *start;
+  o.days = s.days;
+  io::atomic_file out(s.output);
+  io::generate_summary g;
+  try {
+    g = io::generate_orders(o, [&out](std::string_view chunk) { out.write(chunk); });
+  } catch (const invalid_input& e) {  // only bad options (a window past 9999-12-31): usage
+    throw CLI::ValidationError("generate", e.what());
+  }
+  out.commit();
+  if (s.quiet) return;
+  const std::string line = fmt::format(
+      "customers={} rows={} revenue={}.{:02} first={} last={}\n", g.customers, g.rows,
+      g.revenue_cents / 100, g.revenue_cents % 100, format_date(g.first), format_date(g.last));
+  std::fputs(line.c_str(), stderr);
+}
+
+}  // namespace
 
 void add_generate_command(CLI::App& app) {
-  struct settings {
-    std::uint64_t customers = 0;
-    std::uint64_t seed = 42;
-    std::string start = "2023-01-01";
-    std::int32_t days = 731;
-    std::string output = "-";
-    bool quiet = false;
-  };
-  auto s = std::make_shared<settings>();
+  auto s = std::make_shared<generate_settings>();
   CLI::App* cmd = app.add_subcommand(
       "generate", "Write a realistic synthetic orders export (seeded: same options, same bytes)");
   cmd->footer(
@@ -40,26 +69,7 @@ void add_generate_command(CLI::App& app) {
   cmd->add_option("-o,--output", s->output, "Write here atomically (- = standard output)")
       ->capture_default_str();
   cmd->add_flag("--quiet", s->quiet, "Do not print the summary line on stderr");
-  cmd->callback([s] {
-    io::generate_options o;
-    const auto start = parse_iso_date(s->start);
-    if (!start) throw CLI::ValidationError("--start", "expects YYYY-MM-DD, got '" + s->start + "'");
-    o.customers = s->customers;
-    o.seed = s->seed;
-    o.start = *start;
-    o.days = s->days;
-    io::atomic_file out(s->output);
-    const io::generate_summary g =
-        io::generate_orders(o, [&out](std::string_view chunk) { out.write(chunk); });
-    out.commit();
-    if (!s->quiet) {
-      std::fputs(fmt::format("customers={} rows={} revenue={}.{:02} first={} last={}\n",
-                             g.customers, g.rows, g.revenue_cents / 100, g.revenue_cents % 100,
-                             format_date(g.first), format_date(g.last))
-                     .c_str(),
-                 stderr);
-    }
-  });
+  cmd->callback([s] { run_generate(*s); });
 }
 
 }  // namespace crm::cli

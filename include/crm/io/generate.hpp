@@ -31,7 +31,8 @@ struct generate_summary {
 /// spend (p = 6, q = 4, γ = 15: mean 30.00), rising customer ids with gaps, order ids rising with
 /// time. Writes `customer_id,order_id,order_date,amount` CSV text to `sink` in chunks, rows sorted
 /// by time. The same options give the same bytes (std::mt19937_64 and libstdc++'s
-/// distributions). Throws invalid_input when customers or days is 0.
+/// distributions). Throws invalid_input unless 1 <= customers <= 4294967295, days >= 1 and the
+/// window lies within the years 0001 .. 9999; nothing is written then.
 generate_summary generate_orders(const generate_options& options,
                                  const std::function<void(std::string_view)>& sink);
 

@@ -14,15 +14,18 @@ void write_file_atomic(const std::string& path, std::string_view content);
 /// A file written in pieces and published atomically: write() into a temporary file in the
 /// target's directory, commit() fsyncs and renames it over the target. Destroyed without
 /// commit(), the temporary file is removed. "-" streams to standard output (commit is a no-op).
-/// Errors throw file_error (exit 74).
+/// Errors throw file_error (exit 74), as does write() after commit().
 class atomic_file {
  public:
+  /// Creates the temporary file `path`.tmp.XXXXXX (mode 0644 once committed).
   explicit atomic_file(std::string path);
   atomic_file(const atomic_file&) = delete;
   atomic_file& operator=(const atomic_file&) = delete;
   ~atomic_file();
 
+  /// Appends `bytes` (all of them: short writes and EINTR are retried).
   void write(std::string_view bytes);
+  /// fsync, close, rename over the target; a second call does nothing.
   void commit();
 
  private:
