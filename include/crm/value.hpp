@@ -23,14 +23,16 @@ struct order_totals {
 /// Totals of a summary.
 [[nodiscard]] order_totals totals(const customer_summary& summary) noexcept;
 
-/// Average order value = revenue / orders, currency units; nullopt when orders = 0.
+/// Average order value = revenue / orders, currency units; nullopt when orders = 0 or
+/// !has_amount.
 [[nodiscard]] std::optional<double> aov(const order_totals& t) noexcept;
 /// Purchase frequency = orders / customers; nullopt when customers = 0.
 [[nodiscard]] std::optional<double> purchase_frequency(const order_totals& t) noexcept;
 /// Purchases per customer per year (W1 `purchase_frequency_per_year`) = (orders / customers) /
 /// span_years, span_years = (last_day − first_day + 1) / 365.25; nullopt when customers = 0.
 [[nodiscard]] std::optional<double> purchase_frequency_per_year(const order_totals& t) noexcept;
-/// ARPU = revenue / customers (customers active in the range), currency units; nullopt when 0.
+/// ARPU = revenue / customers (customers active in the range), currency units; nullopt when 0
+/// or !has_amount.
 [[nodiscard]] std::optional<double> arpu(const order_totals& t) noexcept;
 
 /// Repeat purchase rate = customers with >= 2 orders / customers with >= 1 order (W1
@@ -39,7 +41,8 @@ struct order_totals {
 
 /// Cohort form: customers with >= 2 orders within `days` days of their first order (first day
 /// + days inclusive) / customers with >= 1 order. A second pass over the same orders the summary
-/// was built from (throws invalid_input on a bad view). nullopt when there is no customer.
+/// was built from (throws invalid_input on a bad view, a customer_count mismatch or an order
+/// before the customer's first day in the summary). nullopt when there is no customer.
 [[nodiscard]] std::optional<double> repeat_purchase_rate_within(const orders_view& orders,
                                                                 const customer_summary& summary,
                                                                 std::uint32_t days);
@@ -66,15 +69,17 @@ struct clv_options {
 
 /// Simple CLV (docs/metrics.md): aov × purchase_frequency_per_year × lifespan_years × margin,
 /// purchase_frequency_per_year = (orders / customers) / span_years with span_years =
-/// (last day − first day + 1) / 365.25. nullopt when any factor is undefined (no orders, churn
-/// variant without a churn rate or with churn 0). Throws invalid_input on a margin outside 0..1,
-/// a churn rate outside 0..1 or a discount rate <= -1.
+/// (last day − first day + 1) / 365.25. nullopt when any factor is undefined (no orders, no
+/// amounts, churn variant without a churn rate or with churn 0, discounted variant without a
+/// churn rate or with 1 + d − r <= 0). Throws invalid_input on a margin outside 0..1, a churn
+/// rate outside 0..1 or a discount rate <= -1, checked first.
 [[nodiscard]] std::optional<double> clv_simple(const customer_summary& summary,
                                                const clv_options& options = {});
 
 /// Share of revenue from the top `top_share` (default 20 %) of customers by spend: the
-/// ceil(top_share × customers) customers with the highest spend; nullopt when no customer or
-/// total revenue <= 0. Throws invalid_input unless 0 < top_share <= 1.
+/// ceil(top_share × customers) customers with the highest spend (a product within 1e-12
+/// relative of an integer counts as that integer: 0.07 × 100 = 7); nullopt when no customer,
+/// no amounts or total revenue <= 0. Throws invalid_input unless 0 < top_share <= 1.
 [[nodiscard]] std::optional<double> top_revenue_share(const customer_summary& summary,
                                                       double top_share = 0.2);
 
@@ -97,7 +102,9 @@ class cross_sell_counter {
 
 /// Up-sell rate over the whole range: among customers with orders in >= 2 distinct periods of
 /// `kind`, the share whose mean order value in their last active period exceeds the mean in the
-/// period before it. nullopt when no customer has 2 active periods or amounts are missing.
+/// period before it (their previous active period). One pass, 32 bytes per customer. Orders
+/// with negative amounts count at their value. nullopt when no customer has 2 active periods or
+/// amounts are missing. Throws invalid_input on a bad view.
 struct upsell_result {
   std::uint64_t base = 0;    ///< customers active in >= 2 periods
   std::uint64_t upsold = 0;  ///< of those, whose mean order value grew
@@ -105,7 +112,9 @@ struct upsell_result {
 };
 [[nodiscard]] upsell_result upsell(const orders_view& orders, period_kind kind);
 class period_activity;
-/// The same from an activity already built from these orders (saves a pass and its memory).
+/// The same with the periods of an activity already built from these orders (saves the day
+/// range pass). Throws invalid_input when its customer_count differs or an order day is
+/// outside its range.
 [[nodiscard]] upsell_result upsell(const orders_view& orders, const period_activity& activity);
 
 /// Refunds, as found in the data (DATA.md): negative amounts, or a refunded amount / refunded
@@ -120,10 +129,13 @@ struct refund_result {
   /// Refunded orders / orders; nullopt when orders = 0.
   [[nodiscard]] std::optional<double> order_rate() const noexcept;
 };
-/// Convention 1: negative amounts are refunds (their absolute value, counted as refund rows).
+/// Convention 1: negative amounts are refunds (their absolute value, counted as refund rows);
+/// positive amounts are sales; 0 and the missing sentinel INT64_MIN are neither.
 [[nodiscard]] refund_result refunds_from_negative_amounts(std::span<const std::int64_t> amount);
-/// Convention 2: a refunded amount per order (0 or missing = none; 1/10000 units, >= 0) and/or a
-/// refunded flag per order (1 = refunded in full when no refunded amount is given). Either span
+/// Convention 2: a refunded amount per order (0 or missing INT64_MIN = none; 1/10000 units,
+/// >= 0, may exceed the order) and/or a refunded flag per order (1 = refunded in full when no
+/// refunded amount is given; 0 and any other value, e.g. the reader's missing boolean 2, = not
+/// flagged). Only orders with a positive amount are sales; other rows are skipped. Either span
 /// may be empty; non-empty spans must be as long as `amount` (invalid_input otherwise; a
 /// negative refunded amount is invalid_input naming the row).
 [[nodiscard]] refund_result refunds_from_columns(std::span<const std::int64_t> amount,

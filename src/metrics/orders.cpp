@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <type_traits>
 
 #include "crm/error.hpp"
 
@@ -38,25 +39,39 @@ void customer_summary::update(const orders_view& orders) {
   }
   const std::size_t n = orders.size();
   if (n == 0) return;
-  if (orders.amount.empty()) has_amount_ = false;
   day_t lo = orders.day[0];
   day_t hi = orders.day[0];
   std::int64_t sum = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint32_t c = orders.customer[i];
-    const day_t d = orders.day[i];
-    const day_t f = first_[c];
-    first_[c] = (f == no_day || d < f) ? d : f;
-    last_[c] = std::max(last_[c], d);
-    ++orders_[c];
-    lo = std::min(lo, d);
-    hi = std::max(hi, d);
-  }
-  if (!orders.amount.empty()) {
+  // One pass over the rows; the amount test is hoisted out of the loop.
+  const auto pass = [&](auto with_amount) {
+    constexpr std::size_t ahead = 16;
     for (std::size_t i = 0; i < n; ++i) {
-      spend_[orders.customer[i]] += orders.amount[i];
-      sum += orders.amount[i];
+      if (i + ahead < n) {
+        const std::uint32_t q = orders.customer[i + ahead];
+        __builtin_prefetch(&first_[q], 1);
+        __builtin_prefetch(&last_[q], 1);
+        __builtin_prefetch(&orders_[q], 1);
+        if constexpr (decltype(with_amount)::value) __builtin_prefetch(&spend_[q], 1);
+      }
+      const std::uint32_t c = orders.customer[i];
+      const day_t d = orders.day[i];
+      const day_t f = first_[c];
+      first_[c] = (f == no_day || d < f) ? d : f;
+      last_[c] = std::max(last_[c], d);
+      ++orders_[c];
+      lo = std::min(lo, d);
+      hi = std::max(hi, d);
+      if constexpr (decltype(with_amount)::value) {
+        spend_[c] += orders.amount[i];
+        sum += orders.amount[i];
+      }
     }
+  };
+  if (orders.amount.empty()) {
+    pass(std::false_type{});
+    has_amount_ = false;
+  } else {
+    pass(std::true_type{});
   }
   total_orders_ += n;
   total_spend_ += sum;

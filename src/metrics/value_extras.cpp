@@ -12,7 +12,7 @@
 namespace crm {
 namespace {
 
-__extension__ typedef __int128 int128;  // exact products of sums and counts
+__extension__ using int128 = __int128;  // exact products of sums and counts
 
 constexpr std::uint32_t no_category = 0xFFFFFFFFU;
 constexpr std::int64_t missing_money = std::numeric_limits<std::int64_t>::min();
@@ -20,6 +20,102 @@ constexpr std::int64_t missing_money = std::numeric_limits<std::int64_t>::min();
 std::optional<double> ratio(std::uint64_t num, std::uint64_t den) noexcept {
   if (den == 0) return std::nullopt;
   return static_cast<double>(num) / static_cast<double>(den);
+}
+
+/// Rows ahead whose per-customer state is prefetched (random customer order is cache-bound).
+constexpr std::size_t prefetch_rows = 16;
+
+/// Throws invalid_input naming the first customer index >= count.
+void require_customers_below(std::span<const std::uint32_t> customer, std::size_t count,
+                             const char* function) {
+  if (customer.empty() || *std::max_element(customer.begin(), customer.end()) < count) return;
+  const auto bad = std::find_if(customer.begin(), customer.end(),
+                                [count](std::uint32_t c) { return c >= count; });
+  throw invalid_input("customer index is not below customer_count " + std::to_string(count),
+                      {function, "customer", static_cast<std::int64_t>(bad - customer.begin()),
+                       std::to_string(*bad)});
+}
+
+/// A customer's two latest active periods, [0] the previous and [1] the last, with the spend
+/// and number of orders in each; count 0 = no such period yet.
+struct last_two {
+  std::int64_t spend[2] = {0, 0};
+  std::uint32_t count[2] = {0, 0};
+  std::int32_t period[2] = {0, 0};
+
+  void start(int k, std::int32_t p, std::int64_t amount) noexcept {
+    period[k] = p;
+    spend[k] = amount;
+    count[k] = 1;
+  }
+  /// One order. A period that ends among the last two enters them with its first order and
+  /// never leaves, so one pass in any row order collects its whole spend.
+  void add(std::int32_t p, std::int64_t amount) noexcept {
+    if (count[1] != 0 && p == period[1]) {
+      spend[1] += amount;
+      ++count[1];
+    } else if (count[1] == 0 || p > period[1]) {
+      period[0] = period[1];
+      spend[0] = spend[1];
+      count[0] = count[1];
+      start(1, p, amount);
+    } else if (count[0] != 0 && p == period[0]) {
+      spend[0] += amount;
+      ++count[0];
+    } else if (count[0] == 0 || p > period[0]) {
+      start(0, p, amount);
+    }
+  }
+};
+
+/// The up-sell counts; period_of(day, row) gives an order's period (any ordered index).
+template <typename PeriodOf>
+upsell_result upsell_pass(const orders_view& orders, PeriodOf&& period_of) {
+  upsell_result out;
+  if (orders.amount.empty() || orders.size() == 0) return out;
+  std::vector<last_two> state(orders.customer_count);
+  const std::size_t n = orders.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i + prefetch_rows < n) __builtin_prefetch(&state[orders.customer[i + prefetch_rows]], 1);
+    state[orders.customer[i]].add(period_of(orders.day[i], i), orders.amount[i]);
+  }
+  for (const last_two& s : state) {
+    if (s.count[0] == 0) continue;
+    ++out.base;
+    // mean(last) > mean(previous)  <=>  spend1 × count0 > spend0 × count1 (exact in 128 bits)
+    if (static_cast<int128>(s.spend[1]) * s.count[0] >
+        static_cast<int128>(s.spend[0]) * s.count[1]) {
+      ++out.upsold;
+    }
+  }
+  return out;
+}
+
+/// Period index of each day in [first, first + size), so a row costs a table load.
+std::vector<std::int32_t> period_table(day_t first, std::size_t size, period_kind kind) {
+  std::vector<std::int32_t> table(size);
+  for (std::size_t k = 0; k < size; ++k) {
+    table[k] = period_index(static_cast<day_t>(first + static_cast<std::int64_t>(k)), kind);
+  }
+  return table;
+}
+
+/// The refunded value of one order of convention 2 (0 = none).
+std::int64_t refunded_value(std::int64_t amount, std::int64_t back, std::uint8_t flag) noexcept {
+  if (back > 0) return back;  // the missing sentinel is negative
+  return flag == 1 ? amount : 0;
+}
+
+/// Throws invalid_input naming the first negative refunded amount (the missing sentinel is
+/// allowed).
+void require_refunds_not_negative(std::span<const std::int64_t> refunded_amount) {
+  const auto bad = std::find_if(refunded_amount.begin(), refunded_amount.end(),
+                                [](std::int64_t v) { return v < 0 && v != missing_money; });
+  if (bad == refunded_amount.end()) return;
+  throw invalid_input(
+      "a refunded amount cannot be negative",
+      {"refunds_from_columns", "refunded_amount",
+       static_cast<std::int64_t>(bad - refunded_amount.begin()), std::to_string(*bad)});
 }
 
 }  // namespace
@@ -31,14 +127,14 @@ void cross_sell_counter::update(std::span<const std::uint32_t> customer,
                                 std::span<const std::uint32_t> category) {
   require_same_length("cross_sell_counter::update", "customer", customer.size(), "category",
                       category.size());
-  for (std::size_t i = 0; i < customer.size(); ++i) {
-    const std::uint32_t c = customer[i];
-    if (c >= first_.size()) {
-      throw invalid_input(
-          "customer index is not below customer_count " + std::to_string(first_.size()),
-          {"cross_sell_counter::update", "customer", static_cast<std::int64_t>(i),
-           std::to_string(c)});
+  require_customers_below(customer, first_.size(), "cross_sell_counter::update");
+  const std::size_t n = customer.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i + prefetch_rows < n) {
+      __builtin_prefetch(&first_[customer[i + prefetch_rows]], 1);
+      __builtin_prefetch(&multi_[customer[i + prefetch_rows]], 1);
     }
+    const std::uint32_t c = customer[i];
     const std::uint32_t k = category[i];
     if (k == no_category) continue;
     if (first_[c] == no_category) {
@@ -56,12 +152,13 @@ void cross_sell_counter::merge(const cross_sell_counter& other) {
         {"cross_sell_counter::merge", "customer_count", -1, std::to_string(other.first_.size())});
   }
   for (std::size_t c = 0; c < first_.size(); ++c) {
-    if (other.first_[c] == no_category) continue;
+    const std::uint32_t theirs = other.first_[c];
+    if (theirs == no_category) continue;
     if (first_[c] == no_category) {
-      first_[c] = other.first_[c];
+      first_[c] = theirs;
       multi_[c] = other.multi_[c];
-    } else {
-      multi_[c] = (multi_[c] | other.multi_[c] | (first_[c] != other.first_[c] ? 1 : 0)) != 0;
+    } else if (other.multi_[c] != 0 || first_[c] != theirs) {
+      multi_[c] = 1;
     }
   }
 }
@@ -84,55 +181,38 @@ std::optional<double> upsell_result::rate() const noexcept { return ratio(upsold
 upsell_result upsell(const orders_view& orders, period_kind kind) {
   validate(orders, "upsell");
   if (orders.amount.empty() || orders.size() == 0) return {};
+  if (kind == period_kind::day) {
+    return upsell_pass(orders, [](day_t d, std::size_t) { return d; });
+  }
   const auto [lo, hi] = std::minmax_element(orders.day.begin(), orders.day.end());
-  period_activity activity(orders.customer_count, kind, *lo, *hi);
-  activity.update(orders);
-  return upsell(orders, activity);
+  const auto days = static_cast<std::size_t>(std::int64_t{*hi} - *lo + 1);
+  constexpr std::size_t max_table_days = std::size_t{1} << 20;  // 4 MiB, 2870 years
+  if (days > max_table_days) {
+    return upsell_pass(orders, [kind](day_t d, std::size_t) { return period_index(d, kind); });
+  }
+  const std::vector<std::int32_t> table = period_table(*lo, days, kind);
+  const day_t first = *lo;
+  return upsell_pass(orders, [&table, first](day_t d, std::size_t) {
+    return table[static_cast<std::size_t>(std::int64_t{d} - first)];
+  });
 }
 
 upsell_result upsell(const orders_view& orders, const period_activity& activity) {
   validate(orders, "upsell");
-  upsell_result out;
-  if (orders.amount.empty() || orders.size() == 0) return out;
-  // Customers active in >= 2 periods get a compact slot with their last two active periods.
-  constexpr std::uint32_t none = 0xFFFFFFFFU;
-  struct last_two {
-    std::int32_t period[2];  // previous, last
-    std::int64_t spend[2] = {0, 0};
-    std::int64_t count[2] = {0, 0};
-  };
-  std::vector<std::uint32_t> index(orders.customer_count, none);
-  std::vector<last_two> state;
-  for (std::uint32_t c = 0; c < orders.customer_count; ++c) {
-    std::int32_t prev = -1;
-    std::int32_t last = -1;
-    activity.for_each_active(c, [&](std::int32_t p) {
-      prev = last;
-      last = p - activity.first_period();
-    });
-    if (prev < 0) continue;
-    index[c] = static_cast<std::uint32_t>(state.size());
-    state.push_back({{prev, last}});
+  if (activity.customer_count() != orders.customer_count) {
+    throw invalid_input(
+        "the activity's customer_count differs: " + std::to_string(activity.customer_count()),
+        {"upsell", "customer_count", -1, std::to_string(orders.customer_count)});
   }
-  for (std::size_t i = 0; i < orders.size(); ++i) {
-    const std::uint32_t k = index[orders.customer[i]];
-    if (k == none) continue;
-    last_two& s = state[k];
-    const std::int32_t p = activity.slot_of(orders.day[i]);
-    const int which = p == s.period[1] ? 1 : p == s.period[0] ? 0 : -1;
-    if (which < 0) continue;
-    s.spend[which] += orders.amount[i];
-    ++s.count[which];
-  }
-  for (const last_two& s : state) {
-    ++out.base;
-    // mean(last) > mean(previous)  <=>  spend1 * count0 > spend0 * count1 (exact in 128 bits)
-    if (static_cast<int128>(s.spend[1]) * s.count[0] >
-        static_cast<int128>(s.spend[0]) * s.count[1]) {
-      ++out.upsold;
+  return upsell_pass(orders, [&activity](day_t d, std::size_t row) {
+    const std::int32_t slot = activity.slot_of(d);
+    if (slot < 0) {
+      throw invalid_input(
+          "order day outside the activity's range (not the orders it was built from)",
+          {"upsell", "day", static_cast<std::int64_t>(row), format_date(d)});
     }
-  }
-  return out;
+    return slot;
+  });
 }
 
 std::optional<double> refund_result::rate() const noexcept {
@@ -147,13 +227,12 @@ std::optional<double> refund_result::order_rate() const noexcept {
 refund_result refunds_from_negative_amounts(std::span<const std::int64_t> amount) {
   refund_result r;
   for (const std::int64_t v : amount) {
-    if (v == missing_money) continue;
-    if (v < 0) {
-      r.refunded_e4 -= v;
-      ++r.refunded_orders;
-    } else {
+    if (v > 0) {
       r.gross_sales_e4 += v;
       ++r.orders;
+    } else if (v < 0 && v != missing_money) {
+      r.refunded_e4 -= v;
+      ++r.refunded_orders;
     }
   }
   return r;
@@ -170,22 +249,17 @@ refund_result refunds_from_columns(std::span<const std::int64_t> amount,
     require_same_length("refunds_from_columns", "amount", amount.size(), "refunded_flag",
                         refunded_flag.size());
   }
+  require_refunds_not_negative(refunded_amount);
   refund_result r;
   for (std::size_t i = 0; i < amount.size(); ++i) {
     const std::int64_t v = amount[i];
-    if (v == missing_money) continue;
-    std::int64_t back = refunded_amount.empty() ? missing_money : refunded_amount[i];
-    if (back != missing_money && back < 0) {
-      throw invalid_input("a refunded amount cannot be negative",
-                          {"refunds_from_columns", "refunded_amount", static_cast<std::int64_t>(i),
-                           std::to_string(back)});
-    }
-    if ((back == missing_money || back == 0) && !refunded_flag.empty() && refunded_flag[i] == 1) {
-      back = v;  // flagged refunded, no amount given: refunded in full
-    }
+    if (v <= 0) continue;  // not a sale (missing, zero or negative): its refund columns unused
+    const std::int64_t back =
+        refunded_value(v, refunded_amount.empty() ? missing_money : refunded_amount[i],
+                       refunded_flag.empty() ? std::uint8_t{0} : refunded_flag[i]);
     r.gross_sales_e4 += v;
     ++r.orders;
-    if (back != missing_money && back > 0) {
+    if (back > 0) {
       r.refunded_e4 += back;
       ++r.refunded_orders;
     }
