@@ -63,12 +63,8 @@ void add_value_metrics(order_section& s, emitter& e, const order_totals& t) {
   }
   const auto lifespan = observed_lifespan_years(s.summary);
   e.put("customer_lifespan_years", lifespan, "years", n_cust, "observed mean span");
-  std::optional<double> per_year;
-  if (t.orders > 0 && t.customers > 0) {
-    const double span_years = (t.last_day - t.first_day + 1) / 365.25;
-    per_year = static_cast<double>(t.orders) / static_cast<double>(t.customers) / span_years;
-  }
-  e.put("purchase_frequency_per_year", per_year, "orders per customer per year", n_cust);
+  e.put("purchase_frequency_per_year", purchase_frequency_per_year(t),
+        "orders per customer per year", n_cust);
   if (s.orders.amount.empty()) return;
   clv_options clv;
   clv.gross_margin = s.options.gross_margin;
