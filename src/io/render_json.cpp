@@ -110,6 +110,13 @@ std::string render_json(const report& r, std::string_view lang) {
   return j.dump(1) + "\n";
 }
 
+std::string render_cohorts_json(const report& r) {
+  json j;
+  j["as_of"] = format_date(r.as_of);
+  j["cohorts"] = r.cohorts ? cohorts_json(*r.cohorts) : json(nullptr);
+  return j.dump(1) + "\n";
+}
+
 std::string csv_cell(std::string_view text) {
   std::string cell(text);
   if (!cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@')) {

@@ -55,16 +55,7 @@ const read_result& orders_input(std::span<const read_result> inputs) {
 std::string render_cohorts(const report& r, report_format format, std::string_view lang) {
   if (!r.cohorts) return {};
   if (format == report_format::csv) return cohorts_csv(*r.cohorts);
-  if (format == report_format::json) {
-    report only;
-    only.as_of = r.as_of;
-    only.cohorts = r.cohorts;
-    json full = json::parse(detail::render_json(only, lang));
-    json j;
-    j["as_of"] = full["as_of"];
-    j["cohorts"] = full["cohorts"];
-    return j.dump(1) + "\n";
-  }
+  if (format == report_format::json) return detail::render_cohorts_json(r);
   report only;
   only.as_of = r.as_of;
   only.period = r.period;
@@ -78,9 +69,8 @@ std::string rfm_customers(std::span<const read_result> inputs, const report_opti
   const read_result& in = orders_input(inputs);
   detail::order_data orders = detail::extract_orders(in.data);
   if (options.as_of) {  // as in `report`: orders on or after the as-of date are left out
-    std::vector<std::uint8_t> keep(orders.day.size());
-    for (std::size_t k = 0; k < keep.size(); ++k) keep[k] = orders.day[k] < *options.as_of;
-    orders = orders.subset(keep);
+    std::size_t left_out = 0;
+    orders = orders.before(*options.as_of, left_out);
   }
   customer_summary summary(orders.customer_count);
   summary.update(orders.view());

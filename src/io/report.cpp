@@ -55,18 +55,16 @@ std::string currency_of(const table& t) {
   return c->dictionary.size() == 1 ? std::string(c->dictionary[0]) : std::string();
 }
 
-/// Orders on or after the as-of date are outside the report: keep the others.
+/// Orders on or after the as-of date are outside the report: keep the others, and say so.
 order_data before_as_of(order_data orders, day_t as_of, std::vector<std::string>& notes) {
-  std::vector<std::uint8_t> keep(orders.day.size());
-  std::size_t late = 0;
-  for (std::size_t k = 0; k < keep.size(); ++k) {
-    keep[k] = orders.day[k] < as_of ? 1 : 0;
-    if (keep[k] == 0) ++late;
+  if (std::all_of(orders.day.begin(), orders.day.end(), [as_of](day_t d) { return d < as_of; })) {
+    return orders;
   }
-  if (late == 0) return orders;
+  std::size_t late = 0;
+  order_data kept = orders.before(as_of, late);
   notes.push_back(std::to_string(late) + " orders on or after the as-of date " +
                   format_date(as_of) + " are left out");
-  return orders.subset(keep);
+  return kept;
 }
 
 void note_exclusions(const order_data& o, const table& t, std::vector<std::string>& notes) {

@@ -7,7 +7,7 @@
 namespace crm::io::detail {
 namespace {
 
-constexpr std::array<metric_info, 58> catalog{{
+constexpr std::array<metric_info, 56> catalog{{
     // orders and value
     {"customers", "orders", "Customers", "客户数"},
     {"orders", "orders", "Orders", "订单数"},
@@ -76,33 +76,25 @@ constexpr std::array<metric_info, 58> catalog{{
     {"retention_cost", "cost", "Retention cost per retained customer", "每位挽留客户成本"},
     // scorecard
     {"kpi_score", "scorecard", "KPI score", "KPI 综合得分"},
-    {"orders_per_customer_max", "orders", "Most orders by one customer", "单客户最多订单数"},
-    {"one_time_buyers", "retention", "One-time buyers", "仅购买一次的客户"},
 }};
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 9> families{{
-    {"orders", "订单与收入"},
-    {"retention", "留存与流失"},
-    {"value", "客户价值"},
-    {"satisfaction", "满意度"},
-    {"loyalty", "忠诚度"},
-    {"service", "服务"},
-    {"acquisition", "获客"},
-    {"cost", "成本"},
-    {"scorecard", "KPI 记分卡"},
-}};
+/// A family's heading: id, English, Chinese.
+struct family_label {
+  std::string_view id;
+  std::string_view en;
+  std::string_view zh;
+};
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 10> family_en{{
-    {"orders", "Orders and revenue"},
-    {"retention", "Retention and churn"},
-    {"value", "Customer value"},
-    {"satisfaction", "Satisfaction"},
-    {"loyalty", "Loyalty"},
-    {"service", "Service"},
-    {"acquisition", "Acquisition"},
-    {"cost", "Cost"},
-    {"scorecard", "KPI scorecard"},
-    {"", ""},
+constexpr std::array<family_label, 9> families{{
+    {"orders", "Orders and revenue", "订单与收入"},
+    {"retention", "Retention and churn", "留存与流失"},
+    {"value", "Customer value", "客户价值"},
+    {"satisfaction", "Satisfaction", "满意度"},
+    {"loyalty", "Loyalty", "忠诚度"},
+    {"service", "Service", "服务"},
+    {"acquisition", "Acquisition", "获客"},
+    {"cost", "Cost", "成本"},
+    {"scorecard", "KPI scorecard", "KPI 记分卡"},
 }};
 
 constexpr std::array<std::pair<std::string_view, std::string_view>, 24> phrases{{
@@ -143,10 +135,8 @@ metric_info metric_label(std::string_view id) noexcept {
 }
 
 std::string_view family_heading(std::string_view family, std::string_view lang) noexcept {
-  const auto& table = lang == "zh" ? families.data() : family_en.data();
-  const std::size_t n = lang == "zh" ? families.size() : family_en.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    if (table[i].first == family) return table[i].second;
+  for (const family_label& f : families) {
+    if (f.id == family) return lang == "zh" ? f.zh : f.en;
   }
   return family;
 }

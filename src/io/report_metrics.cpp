@@ -37,12 +37,11 @@ struct emitter {
   }
 };
 
-std::string money_unit(const order_section& /*s*/) { return "currency"; }
+constexpr const char* money = "currency";  // the report's currency is named once, in the model
 
 std::int64_t as_n(std::uint64_t v) { return static_cast<std::int64_t>(v); }
 
 void add_value_metrics(order_section& s, emitter& e, const order_totals& t) {
-  const std::string money = money_unit(s);
   const auto n_cust = as_n(t.customers);
   if (!s.orders.amount.empty()) {
     e.put("revenue", money_from_e4(t.revenue_e4), money, as_n(t.orders));
@@ -128,7 +127,7 @@ void add_refunds(order_section& s, emitter& e, const order_totals& t) {
     variant = has_refunded ? "refunded_amount column" : "status column (refunded in full)";
   }
   e.put("refund_rate", refunds.rate(), "ratio", as_n(refunds.orders), variant);
-  e.put("net_revenue", money_from_e4(refunds.gross_sales_e4 - refunds.refunded_e4), money_unit(s),
+  e.put("net_revenue", money_from_e4(refunds.gross_sales_e4 - refunds.refunded_e4), money,
         as_n(refunds.orders), variant);
 }
 
@@ -136,17 +135,18 @@ void add_cross_and_upsell(order_section& s, emitter& e) {
   const column* category = s.source.find("category");
   if (category == nullptr) category = s.source.find("product_category");
   if (category != nullptr && category->storage == column_storage::dictionary && e.group.empty()) {
-    // Lines of the orders the report counts: a customer, a date, and not a refund.
+    // Lines of the orders the report counts: usable (customer, date, amount), in the report's
+    // range, and not a refund line.
     const column* amount = s.source.find("amount");
     const column* at = s.source.find("order_at");
+    const std::vector<std::uint8_t>& usable = s.orders.usable_row;
     std::vector<std::uint32_t> customer;
     std::vector<std::uint32_t> codes;
     for (std::size_t i = 0; i < s.orders.row_customer.size(); ++i) {
-      const bool refund = amount != nullptr && amount->storage == column_storage::int64 &&
-                          (amount->ints[i] < 0);  // missing_int64 is negative too
-      if (s.orders.row_customer[i] == missing_code || refund || at->ints[i] == missing_int64) {
-        continue;
-      }
+      if (!usable.empty() && usable[i] == 0) continue;
+      const bool refund =
+          amount != nullptr && amount->storage == column_storage::int64 && amount->ints[i] < 0;
+      if (refund || day_of_seconds(at->ints[i]) >= s.as_of) continue;
       customer.push_back(s.orders.row_customer[i]);
       codes.push_back(category->codes[i]);
     }

@@ -199,6 +199,7 @@ order_data extract_orders(const table& t) {
   const std::size_t excluded = o.no_customer + o.no_date + o.no_amount;
   const bool negatives = std::any_of(amounts.values.begin(), amounts.values.end(),
                                      [](std::int64_t v) { return v < 0 && v != missing_int64; });
+  if (excluded > 0) o.usable_row = valid;
   if (excluded == 0 && number.empty() && !negatives) {
     borrow_orders(*key, *at, amounts, o);
     return o;
@@ -214,12 +215,23 @@ order_data extract_orders(const table& t) {
   return o;
 }
 
+order_data order_data::before(day_t as_of, std::size_t& left_out) const {
+  std::vector<std::uint8_t> keep(day.size());
+  left_out = 0;
+  for (std::size_t k = 0; k < keep.size(); ++k) {
+    keep[k] = day[k] < as_of ? 1 : 0;
+    if (keep[k] == 0) ++left_out;
+  }
+  return subset(keep);
+}
+
 order_data order_data::subset(std::span<const std::uint8_t> keep) const {
   order_data s;
   s.customer_count = customer_count;
   s.tie_rank = tie_rank;
   s.amount_source = amount_source;
   s.row_customer = row_customer;
+  s.usable_row = usable_row;
   for (std::size_t k = 0; k < customer.size(); ++k) {
     if (keep[k] == 0) continue;
     s.customer_store.push_back(customer[k]);

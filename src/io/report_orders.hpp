@@ -36,8 +36,11 @@ struct order_data {
   std::int64_t refunded_e4 = 0;    ///< Σ |negative amounts|
   std::string amount_source;       ///< "amount", "quantity × unit_price" or empty
 
-  /// Row-level customer codes and categories (for cross-sell), borrowed from the table.
+  /// Row-level customer codes (for cross-sell), borrowed from the table.
   std::span<const std::uint32_t> row_customer;
+  /// Per table row: 1 when it has a customer, a date and (if the table has amounts) an amount;
+  /// empty when every row does.
+  std::vector<std::uint8_t> usable_row;
 
   // Owned storage behind the spans when they could not be borrowed.
   std::vector<std::uint32_t> customer_store;
@@ -53,6 +56,8 @@ struct order_data {
   }
   /// The orders with keep[k] != 0 (one flag per order), as owned columns.
   [[nodiscard]] order_data subset(std::span<const std::uint8_t> keep) const;
+  /// The orders before `as_of` (the report's range); `left_out` counts the others.
+  [[nodiscard]] order_data before(day_t as_of, std::size_t& left_out) const;
 };
 
 /// Builds the order columns of an orders table. Throws invalid_input when the table has no

@@ -10,6 +10,8 @@
 namespace crm::io::detail {
 
 [[nodiscard]] std::string render_json(const report& r, std::string_view lang);
+/// `{"as_of": ..., "cohorts": ...}`: the cohort section alone (the `cohorts` command).
+[[nodiscard]] std::string render_cohorts_json(const report& r);
 [[nodiscard]] std::string render_csv(const report& r, std::string_view lang);
 /// Aligned text tables, or Markdown tables when `markdown`.
 [[nodiscard]] std::string render_text(const report& r, std::string_view lang, bool markdown);
