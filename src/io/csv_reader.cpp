@@ -260,7 +260,7 @@ void csv_pass::run(const build_plan& plan, table_assembler* assembler,
       }
       if (assembler != nullptr) {
         collect_rejects(chunks[k], line_base, name_, report);
-        assembler->append(chunks[k]);
+        assembler->append(chunks[k], line_base);
       }
       line_base += outcomes[k].lines;
     }
@@ -283,7 +283,7 @@ void csv_pass::run(const build_plan& plan, table_assembler* assembler,
 
 std::vector<column> read_csv(const std::string& name, byte_source& source,
                              const read_options& options, bool check_utf8, bool forced_utf8,
-                             header_mapping& mapping, read_report& report) {
+                             header_mapping& mapping, read_report& report, line_marks_t& marks) {
   csv_pass pass(name, source, options, check_utf8, forced_utf8);
   const std::vector<std::string> headers = pass.open(report);
   build_plan plan = plan_columns(name, headers, options, options.zone, mapping);
@@ -334,6 +334,7 @@ std::vector<column> read_csv(const std::string& name, byte_source& source,
   pass.run(plan, &assembler, nullptr, report);
   report.rows_ok = assembler.rows();
   report.rows_rejected = report.rows_read - report.rows_ok;
+  marks = std::move(assembler.line_marks());
   return assembler.finish();
 }
 

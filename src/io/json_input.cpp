@@ -150,7 +150,7 @@ json_records parse_records(std::string_view text, const std::string& name, input
 
 std::vector<column> read_json(const std::string& name, std::string_view text,
                               const read_options& options, header_mapping& mapping,
-                              read_report& report) {
+                              read_report& report, line_marks_t& marks) {
   json_records records = parse_records(text, name, report.format);
   build_plan plan = plan_columns(name, records.keys, options, options.zone, mapping);
   chunk_builder chunk(plan);
@@ -167,9 +167,10 @@ std::vector<column> read_json(const std::string& name, std::string_view text,
   report.lines = static_cast<std::int64_t>(std::count(text.begin(), text.end(), '\n'));
   collect_rejects(chunk, 1, name, report);
   table_assembler assembler(plan);
-  assembler.append(chunk);
+  assembler.append(chunk, 1);
   report.rows_ok = assembler.rows();
   report.rows_rejected = report.rows_read - report.rows_ok;
+  marks = std::move(assembler.line_marks());
   return assembler.finish();
 }
 

@@ -102,10 +102,12 @@ read_result read_text(const std::string& name, std::string_view text, const read
   result.data.source = name;
   std::vector<column> columns;
   if (detail::looks_like_json(text)) {
-    columns = detail::read_json(name, text, options, result.data.mapping, report);
+    columns =
+        detail::read_json(name, text, options, result.data.mapping, report, result.data.line_marks);
   } else {
     detail::memory_source source(text);
-    columns = detail::read_csv(name, source, options, false, false, result.data.mapping, report);
+    columns = detail::read_csv(name, source, options, false, false, result.data.mapping, report,
+                               result.data.line_marks);
   }
   result.report = std::move(report);
   finish(result, std::move(columns));
@@ -162,8 +164,9 @@ read_result read_any(const std::string& name, byte_source& source, const read_op
   try {
     read_result result;
     result.data.source = name;
-    std::vector<column> columns = detail::read_csv(
-        name, source, options, true, forced == encoding::utf8, result.data.mapping, report);
+    std::vector<column> columns =
+        detail::read_csv(name, source, options, true, forced == encoding::utf8, result.data.mapping,
+                         report, result.data.line_marks);
     result.report = std::move(report);
     finish(result, std::move(columns));
     return result;

@@ -38,12 +38,12 @@ void collect_rejects(chunk_builder& chunk, std::int64_t line_base, const std::st
 [[nodiscard]] std::vector<column> read_csv(const std::string& name, byte_source& source,
                                            const read_options& options, bool check_utf8,
                                            bool forced_utf8, header_mapping& mapping,
-                                           read_report& report);
+                                           read_report& report, line_marks_t& marks);
 
 /// Reads a JSON array of objects, JSON Lines, or an object of columns (UTF-8 text).
 [[nodiscard]] std::vector<column> read_json(const std::string& name, std::string_view text,
                                             const read_options& options, header_mapping& mapping,
-                                            read_report& report);
+                                            read_report& report, line_marks_t& marks);
 
 /// True when the first non-blank byte of `text` opens a JSON value (`[` or `{`).
 [[nodiscard]] bool looks_like_json(std::string_view text) noexcept;

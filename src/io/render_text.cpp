@@ -80,6 +80,11 @@ std::string with_commas(std::string digits) {
   return digits;
 }
 
+bool is_count(const std::string& unit) {
+  return unit == "customers" || unit == "orders" || unit == "tickets" || unit == "leads";
+}
+
+/// A value in its unit: rates as percentages, money with the currency, durations with theirs.
 std::string value_text(const metric_result& m, const std::string& currency) {
   if (!m.value) return "-";
   const double v = *m.value;
@@ -87,8 +92,22 @@ std::string value_text(const metric_result& m, const std::string& currency) {
   if (m.unit == "currency") {
     return with_commas(grouped(v, 2)) + (currency.empty() ? "" : " " + currency);
   }
-  if (m.unit == "customers" || m.unit == "orders") return with_commas(grouped(v, 0));
+  if (is_count(m.unit)) return with_commas(grouped(v, 0));
+  if (m.unit == "multiple") return with_commas(grouped(v, 2)) + "x";
+  if (m.unit == "minutes") return with_commas(grouped(v, 1)) + " min";
+  if (m.unit == "hours") return with_commas(grouped(v, 2)) + " h";
+  if (m.unit == "days" || m.unit == "months") return with_commas(grouped(v, 1)) + " " + m.unit;
   return with_commas(grouped(v, 2));
+}
+
+/// The value with its 95 % interval, e.g. `10.86 [9.52, 12.20]` or `39.0 % [37.5, 40.6]`.
+std::string value_with_ci(const metric_result& m, const std::string& currency) {
+  std::string out = value_text(m, currency);
+  if (!m.ci || !m.value) return out;
+  if (m.unit == "ratio") {
+    return out + fmt::format(" [{:.1f}, {:.1f}]", m.ci->low * 100.0, m.ci->high * 100.0);
+  }
+  return out + fmt::format(" [{:.2f}, {:.2f}]", m.ci->low, m.ci->high);
 }
 
 std::string heading(std::string_view text, bool markdown) {
@@ -96,7 +115,8 @@ std::string heading(std::string_view text, bool markdown) {
 }
 
 void whole_range(const report& r, std::string_view lang, bool md, std::string& out) {
-  static constexpr std::string_view families[] = {"orders", "retention", "value"};
+  static constexpr std::string_view families[] = {
+      "orders", "retention", "value", "satisfaction", "loyalty", "service", "acquisition", "cost"};
   std::map<std::string, int> seen;
   for (const metric_result& m : r.metrics) {
     if (!m.period && m.group.empty() && m.status != metric_status::not_computable) ++seen[m.id];
@@ -115,7 +135,7 @@ void whole_range(const report& r, std::string_view lang, bool md, std::string& o
         label += " (" + m.variant + ")";
       }
       t.add({label,
-             m.status == metric_status::ok ? value_text(m, r.currency)
+             m.status == metric_status::ok ? value_with_ci(m, r.currency)
                                            : std::string(phrase("insufficient data", lang)),
              with_commas(std::to_string(m.n))});
     }
@@ -123,41 +143,75 @@ void whole_range(const report& r, std::string_view lang, bool md, std::string& o
   }
 }
 
+/// One per-period table: its title (a family heading) and its columns.
+struct period_columns {
+  std::string_view family;
+  std::initializer_list<std::string_view> ids;
+  std::initializer_list<std::string_view> en;
+  std::initializer_list<std::string_view> zh;
+};
+
+const period_columns period_tables[] = {
+    {"orders",
+     {"active_customers", "new_customers", "orders", "revenue", "aov", "retained_customers",
+      "active_retention_rate", "churned_customers", "churn_rate"},
+     {"active", "new", "orders", "revenue", "aov", "retained", "retention", "churned", "churn"},
+     {"活跃", "新客", "订单", "销售额", "客单价", "留存", "留存率", "流失", "流失率"}},
+    {"satisfaction",
+     {"nps", "promoters_share", "detractors_share", "csat", "csat_mean", "ces", "csi"},
+     {"nps", "promoters", "detractors", "csat", "csat mean", "ces", "csi"},
+     {"NPS", "推荐者", "贬损者", "CSAT", "满意度均分", "CES", "CSI"}},
+    {"service",
+     {"tickets", "first_response_time_median", "resolution_time_median", "resolution_rate",
+      "open_tickets", "complaint_rate", "service_satisfaction"},
+     {"tickets", "first response", "resolution", "resolved", "open", "complaints", "satisfaction"},
+     {"工单", "首次响应", "解决时长", "解决率", "未结", "投诉率", "满意度"}},
+    {"acquisition",
+     {"leads", "conversion_rate", "time_to_convert_median", "new_customer_growth",
+      "customer_base_growth"},
+     {"leads", "conversion", "days to convert", "new-customer growth", "base growth"},
+     {"线索", "转化率", "转化天数", "新客增长", "客户增长"}},
+    {"cost",
+     {"cac", "crc", "marketing_roi", "roas", "retention_success_rate"},
+     {"cac", "crc", "roi", "roas", "retention success"},
+     {"CAC", "CRC", "ROI", "ROAS", "挽留成功率"}},
+};
+
 void period_table(const report& r, std::string_view lang, bool md, std::string& out) {
-  static constexpr std::string_view ids[] = {"active_customers",
-                                             "new_customers",
-                                             "orders",
-                                             "revenue",
-                                             "aov",
-                                             "retained_customers",
-                                             "active_retention_rate",
-                                             "churned_customers",
-                                             "churn_rate"};
-  static constexpr std::string_view en[] = {"active",   "new",       "orders",  "revenue", "aov",
-                                            "retained", "retention", "churned", "churn"};
-  static constexpr std::string_view zh[] = {"活跃", "新客",   "订单", "销售额", "客单价",
-                                            "留存", "留存率", "流失", "流失率"};
-  std::vector<std::string> header{std::string(phrase("period", lang))};
-  for (std::size_t i = 0; i < std::size(ids); ++i) {
-    header.emplace_back(lang == "zh" ? zh[i] : en[i]);
-  }
+  // The first result of an id in a period wins (later ones are other variants).
   std::map<std::string, std::map<std::string, std::string>> cells;
   for (const metric_result& m : r.metrics) {
-    if (m.period && m.group.empty()) cells[*m.period][m.id] = value_text(m, {});
-  }
-  text_table t(header);
-  for (const auto& [period, row] : cells) {
-    std::vector<std::string> line{period};
-    for (const std::string_view id : ids) {
-      const auto it = row.find(std::string(id));
-      line.push_back(it == row.end() ? "-" : it->second);
+    if (m.period && m.group.empty() && m.status == metric_status::ok) {
+      cells[*m.period].try_emplace(m.id, value_text(m, {}));
     }
-    t.add(std::move(line));
   }
-  if (t.empty()) return;
-  out += heading(
-      std::string(phrase("Per period", lang)) + " (" + std::string(to_string(r.period)) + ")", md);
-  out += t.render(md);
+  for (const metric_result& m : r.metrics) {  // insufficient data shows as "-"
+    if (m.period && m.group.empty()) cells[*m.period].try_emplace(m.id, "-");
+  }
+  for (const period_columns& spec : period_tables) {
+    std::vector<std::string> header{std::string(phrase("period", lang))};
+    for (const std::string_view h : lang == "zh" ? spec.zh : spec.en) header.emplace_back(h);
+    text_table t(header);
+    bool any = false;
+    for (const auto& [period, row] : cells) {
+      std::vector<std::string> line{period};
+      bool has = false;
+      for (const std::string_view id : spec.ids) {
+        const auto it = row.find(std::string(id));
+        has = has || it != row.end();
+        line.push_back(it == row.end() ? "-" : it->second);
+      }
+      if (!has) continue;
+      any = true;
+      t.add(std::move(line));
+    }
+    if (!any) continue;
+    const std::string title = spec.family == "orders"
+                                  ? std::string(phrase("Per period", lang))
+                                  : std::string(family_heading(spec.family, lang));
+    out += heading(title + " (" + std::string(to_string(r.period)) + ")", md);
+    out += t.render(md);
+  }
 }
 
 void cohort_table(const report& r, std::string_view lang, bool md, std::string& out) {
@@ -204,15 +258,35 @@ void rfm_table(const report& r, std::string_view lang, bool md, std::string& out
 }
 
 void group_tables(const report& r, std::string_view lang, bool md, std::string& out) {
-  static constexpr std::string_view ids[] = {"customers", "orders", "revenue", "aov",
-                                             "repeat_purchase_rate"};
+  static constexpr std::string_view preferred[] = {"customers",
+                                                   "orders",
+                                                   "revenue",
+                                                   "aov",
+                                                   "repeat_purchase_rate",
+                                                   "churn_rate",
+                                                   "monthly_charges",
+                                                   "tenure_months_mean",
+                                                   "nps",
+                                                   "csat",
+                                                   "tickets",
+                                                   "resolution_rate",
+                                                   "first_response_time_median",
+                                                   "leads",
+                                                   "conversion_rate",
+                                                   "cac"};
   std::map<std::string, std::map<std::string, std::map<std::string, std::string>>> by;
+  std::map<std::string, std::set<std::string>> present;
   for (const metric_result& m : r.metrics) {
     if (m.group.empty() || m.period) continue;
     auto& slot = by[m.group[0].first][m.group[0].second];
     if (!slot.contains(m.id)) slot[m.id] = value_text(m, r.currency);
+    if (m.status == metric_status::ok) present[m.group[0].first].insert(m.id);
   }
   for (const auto& [dim, groups] : by) {
+    std::vector<std::string_view> ids;
+    for (const std::string_view id : preferred) {
+      if (present[dim].contains(std::string(id))) ids.push_back(id);
+    }
     std::vector<std::string> header{dim};
     for (const std::string_view id : ids) {
       const metric_info info = metric_label(id);

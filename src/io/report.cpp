@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <set>
 #include <string>
 
 #include "crm/error.hpp"
@@ -13,6 +14,7 @@
 #include "report_detail.hpp"
 #include "report_labels.hpp"
 #include "report_orders.hpp"
+#include "report_tables.hpp"
 
 namespace crm::io {
 namespace {
@@ -26,12 +28,11 @@ struct family_need {
 };
 
 constexpr family_need family_needs[] = {
-    {"satisfaction",
-     "needs a surveys table (surveys.score or csat); this version does not compute them yet"},
-    {"loyalty", "needs a surveys table with an NPS score; this version does not compute them yet"},
-    {"service", "needs a tickets table; this version does not compute them yet"},
-    {"acquisition", "needs a leads table; this version does not compute them yet"},
-    {"cost", "needs a costs table; this version does not compute them yet"},
+    {"satisfaction", "needs a surveys table (csat, ces, q_ items) or tickets (is_complaint)"},
+    {"loyalty", "needs a surveys table with NPS answers (0..10)"},
+    {"service", "needs a tickets table (ticket_id, created_at)"},
+    {"acquisition", "needs a leads table (lead_id, created_at) or orders over several periods"},
+    {"cost", "needs a costs table (period, category, amount) or retention actions"},
     {"scorecard", "needs a KPI config (`check --config`)"},
 };
 
@@ -91,15 +92,11 @@ void note_exclusions(const order_data& o, const table& t, std::vector<std::strin
   }
 }
 
-/// Labels of the values of a dimension, sorted, with the rows of each.
-std::vector<std::pair<std::string, std::vector<std::uint8_t>>> groups_of(const table& t,
-                                                                         const column& c,
-                                                                         const order_data& o) {
+/// The values of a dimension, sorted, with the orders of each.
+std::vector<std::pair<std::string, std::vector<std::uint8_t>>> groups_of(
+    const std::vector<std::string>& label_of_row, const order_data& o) {
   std::vector<std::pair<std::string, std::vector<std::uint8_t>>> groups;
-  std::vector<std::string> label_of_row(t.rows);
-  std::vector<std::string> labels;
-  for (std::size_t i = 0; i < t.rows; ++i) label_of_row[i] = c.text(i);
-  labels = label_of_row;
+  std::vector<std::string> labels = label_of_row;
   std::sort(labels.begin(), labels.end());
   labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
   for (const std::string& label : labels) {
@@ -112,15 +109,8 @@ std::vector<std::pair<std::string, std::vector<std::uint8_t>>> groups_of(const t
   return groups;
 }
 
-const column* dimension(const table& t, const std::string& name) {
-  if (const column* c = t.find(name); c != nullptr) return c;
-  if (const column* c = t.find_header(name); c != nullptr) return c;
-  throw invalid_input("--by names no column of " + t.source +
-                          " (give a header or a canonical name; `inspect` lists them)",
-                      {t.source, name, -1, ""});
-}
-
-void add_orders_report(const read_result& in, const report_options& options, report& r) {
+void add_orders_report(const read_result& in, std::span<const read_result> inputs,
+                       const report_options& options, report& r) {
   const table& t = in.data;
   order_data all = detail::extract_orders(t);
   note_exclusions(all, t, r.notes);
@@ -143,61 +133,160 @@ void add_orders_report(const read_result& in, const report_options& options, rep
   section.activity_store.reset();
   detail::add_rfm(section, r);
   for (const std::string& by : options.by) {
-    const column& c = *dimension(t, by);
-    for (auto& [label, keep] : groups_of(t, c, orders)) {
+    std::string joined;
+    const auto labels = detail::dimension_labels(t, by, inputs, &joined);
+    if (!labels) continue;
+    if (!joined.empty()) {
+      r.notes.push_back(t.source + ": --by " + by + " joined by customer id from " + joined);
+    }
+    for (auto& [label, keep] : groups_of(*labels, orders)) {
       const order_data part = orders.subset(keep);
       if (part.customer.empty()) continue;
       detail::order_section sub{part, options, r.as_of, t};
-      detail::add_whole_range(sub, {{c.header, label}}, r.metrics);
+      detail::add_whole_range(sub, {{by, label}}, r.metrics);
     }
   }
 }
 
-void add_not_computable(report& r, bool has_orders) {
-  if (!has_orders) {
-    for (const detail::metric_info& m : detail::metric_catalog()) {
-      if (m.family == "orders" || m.family == "retention" || m.family == "value") {
-        r.metrics.push_back(metric_result::not_computable(
-            std::string(m.id), "", "needs an orders table (customer id + order date)"));
-      }
+/// Every catalog metric with no whole-range result gets one not_computable entry saying what
+/// it needs; not_computable entries of metrics computed elsewhere (another table, another
+/// variant) are dropped.
+void settle_not_computable(report& r, bool has_orders) {
+  std::set<std::string> computed;
+  for (const metric_result& m : r.metrics) {
+    if (m.status != metric_status::not_computable) computed.insert(m.id);
+  }
+  std::set<std::string> listed;
+  std::erase_if(r.metrics, [&](const metric_result& m) {
+    return m.status == metric_status::not_computable &&
+           (computed.contains(m.id) || !listed.insert(m.id).second);
+  });
+  for (const detail::metric_info& m : detail::metric_catalog()) {
+    const std::string id(m.id);
+    if (computed.contains(id) || listed.contains(id)) continue;
+    std::string reason = has_orders ? "not defined for these orders"
+                                    : "needs an orders table (customer id + order date)";
+    for (const family_need& f : family_needs) {
+      if (m.family == f.family) reason = std::string(f.needs);
+    }
+    if (id == "monthly_charges" || id == "tenure_months_mean") {
+      reason = "needs a customer summary table (monthly_charges, tenure)";
+    }
+    r.metrics.push_back(metric_result::not_computable(id, "", reason));
+  }
+  // Whole range first, then periods, then groups (each in the order computed).
+  const auto whole_end =
+      std::stable_partition(r.metrics.begin(), r.metrics.end(),
+                            [](const metric_result& m) { return !m.period && m.group.empty(); });
+  std::stable_partition(whole_end, r.metrics.end(),
+                        [](const metric_result& m) { return m.group.empty(); });
+}
+
+/// The main date column of a table (for the default as-of date without orders).
+const column* event_time(const table& t) {
+  for (const char* name : {"order_at", "responded_at", "created_at", "entered_at"}) {
+    const column* c = t.find(name);
+    if (c != nullptr && c->storage == column_storage::int64) return c;
+  }
+  return nullptr;
+}
+
+/// The day after the latest dated event of any input.
+day_t default_as_of(std::span<const read_result> inputs) {
+  std::int64_t latest = missing_int64;
+  for (const read_result& in : inputs) {
+    const column* c = event_time(in.data);
+    if (c == nullptr) continue;
+    for (const std::int64_t v : c->ints) latest = std::max(latest, v);
+  }
+  return latest == missing_int64 ? 0 : day_of_seconds(latest) + 1;
+}
+
+bool is_conversion_source(const table& t) {
+  return t.find("lead_id") != nullptr && t.find("converted_at") != nullptr;
+}
+
+/// --by must name a column of some input.
+void check_by(std::span<const read_result> inputs, const report_options& options) {
+  for (const std::string& by : options.by) {
+    const bool found = std::any_of(inputs.begin(), inputs.end(), [&](const read_result& in) {
+      return in.data.find(by) != nullptr || in.data.find_header(by) != nullptr;
+    });
+    if (!found) {
+      throw invalid_input(
+          "--by names no column of the inputs (give a header or a canonical name; `inspect` "
+          "lists them)",
+          {inputs.empty() ? std::string() : inputs.front().data.source, by, -1, ""});
     }
   }
-  for (const family_need& f : family_needs) {
-    for (const detail::metric_info& m : detail::metric_catalog()) {
-      if (m.family == f.family) {
-        r.metrics.push_back(
-            metric_result::not_computable(std::string(m.id), "", std::string(f.needs)));
+}
+
+void add_table_section(const table& t, const detail::section_context& ctx, report& r) {
+  switch (t.kind()) {
+    case table_kind::customers:
+      detail::add_customer_section(t, ctx, r);
+      break;
+    case table_kind::customer_summary:
+      detail::add_summary_section(t, ctx, r);
+      break;
+    case table_kind::surveys:
+      detail::add_survey_section(t, ctx, r);
+      break;
+    case table_kind::tickets:
+      detail::add_ticket_section(t, ctx, r);
+      break;
+    case table_kind::leads:
+      detail::add_lead_section(t, ctx, r);
+      break;
+    case table_kind::unknown:
+      if (!is_conversion_source(t)) {
+        r.notes.push_back(t.source +
+                          ": not recognised as any table kind; not used (`inspect` says what it "
+                          "lacks)");
       }
-    }
+      break;
+    case table_kind::orders:
+    case table_kind::costs:
+    case table_kind::retention_actions:
+      break;
   }
 }
 
 }  // namespace
 
 report build_report(std::span<const read_result> inputs, const report_options& options) {
+  check_by(inputs, options);
   report r;
   r.generator = std::string("crm-metrics ") + version_string;
   r.period = options.period;
-  bool has_orders = false;
+  const read_result* orders = nullptr;
   for (const read_result& in : inputs) {
     r.inputs.push_back({in.data.source, std::string(to_string(in.data.kind())), in.report.rows_ok,
                         in.report.rows_rejected});
-    if (in.data.kind() != table_kind::orders) {
-      r.notes.push_back(in.data.source + ": a " + std::string(to_string(in.data.kind())) +
-                        " table; its metrics are not computed by this version");
-      continue;
-    }
-    if (has_orders) {
+    if (in.data.kind() != table_kind::orders) continue;
+    if (orders != nullptr) {
       r.notes.push_back(in.data.source +
                         ": a second orders table is not combined with the first; report it "
                         "separately");
       continue;
     }
-    add_orders_report(in, options, r);
-    has_orders = true;
+    orders = &in;
   }
-  if (!has_orders) r.as_of = options.as_of.value_or(0);
-  add_not_computable(r, has_orders);
+  if (orders != nullptr) {
+    add_orders_report(*orders, inputs, options, r);
+  } else {
+    r.as_of = options.as_of.value_or(default_as_of(inputs));
+  }
+  const detail::section_context ctx{inputs, options, r.as_of, orders != nullptr ? &r : nullptr};
+  std::vector<const table*> costs;
+  std::vector<const table*> actions;
+  for (const read_result& in : inputs) {
+    add_table_section(in.data, ctx, r);
+    if (in.data.kind() == table_kind::costs) costs.push_back(&in.data);
+    if (in.data.kind() == table_kind::retention_actions) actions.push_back(&in.data);
+  }
+  if (!costs.empty() || !actions.empty()) detail::add_cost_section(costs, actions, ctx, r);
+  settle_not_computable(r, orders != nullptr);
   return r;
 }
 

@@ -7,7 +7,7 @@
 namespace crm::io::detail {
 namespace {
 
-constexpr std::array<metric_info, 56> catalog{{
+constexpr std::array<metric_info, 59> catalog{{
     // orders and value
     {"customers", "orders", "Customers", "客户数"},
     {"orders", "orders", "Orders", "订单数"},
@@ -19,6 +19,7 @@ constexpr std::array<metric_info, 56> catalog{{
     {"purchase_frequency_per_year", "orders", "Purchases per customer per year", "年均购买次数"},
     {"arpu", "orders", "Revenue per active customer (ARPU)", "每活跃客户收入 (ARPU)"},
     {"refund_rate", "orders", "Refund rate", "退款率"},
+    {"monthly_charges", "orders", "Monthly charges (sum)", "月费合计"},
     {"active_customers", "retention", "Active customers", "活跃客户数"},
     {"new_customers", "retention", "New customers", "新客户数"},
     {"retained_customers", "retention", "Retained customers (active in both periods)",
@@ -29,6 +30,7 @@ constexpr std::array<metric_info, 56> catalog{{
     {"churned_customers", "retention", "Churned customers", "流失客户数"},
     {"churn_rate", "retention", "Churn rate", "流失率"},
     {"retention_rate", "retention", "Retention rate", "留存率"},
+    {"tenure_months_mean", "retention", "Mean tenure (months)", "平均在网时长（月）"},
     {"customer_lifespan_years", "value", "Customer lifespan (years)", "客户生命周期（年）"},
     {"clv_simple", "value", "Customer lifetime value (simple)", "客户终身价值（简单法）"},
     {"top20_revenue_share", "value", "Revenue share of the top 20 % of customers",
@@ -49,6 +51,7 @@ constexpr std::array<metric_info, 56> catalog{{
     {"detractors_share", "loyalty", "Detractors", "贬损者占比"},
     {"recommendation_rate", "loyalty", "Recommendation rate", "推荐率"},
     // service
+    {"tickets", "service", "Tickets", "工单数"},
     {"first_response_time_median", "service", "First response time (median)",
      "首次响应时长（中位数）"},
     {"first_response_time_mean", "service", "First response time (mean)", "首次响应时长（平均）"},

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "crm/acquisition.hpp"
 #include "crm/retention.hpp"
 #include "crm/rfm.hpp"
 #include "crm/value.hpp"
@@ -82,16 +83,57 @@ void add_churn_rows(const order_section& s, std::span<const churn_row> rows,
   }
 }
 
+/// new_customer_growth (new customers vs the previous period) and customer_base_growth (active
+/// base at the end vs the start, the churn table's counts) per period; the whole range gets the
+/// last complete period's values.
+void add_growth_rows(std::span<const period_row> activity, std::span<const churn_row> churn,
+                     period_kind kind, std::vector<metric_result>& out) {
+  std::optional<metric_result> last_new;
+  std::optional<metric_result> last_base;
+  for (std::size_t i = 1; i < activity.size(); ++i) {
+    const period_row& p = activity[i];
+    const auto g = growth_rate(static_cast<double>(activity[i - 1].new_customers),
+                               static_cast<double>(p.new_customers));
+    out.push_back(at(rate("new_customer_growth", g, activity[i - 1].new_customers), p.period, kind,
+                     "vs the previous period"));
+    last_new = out.back();
+  }
+  for (const churn_row& c : churn) {
+    const auto g = growth_rate(static_cast<double>(c.at_start), static_cast<double>(c.at_end));
+    out.push_back(at(rate("customer_base_growth", g, c.at_start), c.period, kind,
+                     "active customers at the end vs the start"));
+    if (!c.partial) last_base = out.back();
+  }
+  // The last new-customer growth of a complete period: churn rows know which are partial.
+  if (!churn.empty() && churn.back().partial && activity.size() >= 3) {
+    for (auto it = out.rbegin(); it != out.rend(); ++it) {
+      if (it->id == "new_customer_growth" &&
+          it->period != period_label(churn.back().period, kind)) {
+        last_new = *it;
+        break;
+      }
+    }
+  }
+  for (std::optional<metric_result>* m : {&last_new, &last_base}) {
+    if (!*m) continue;
+    metric_result whole = **m;
+    whole.variant = "last complete " + std::string(to_string(kind)) + " (" + *whole.period + ")";
+    whole.period.reset();
+    out.push_back(std::move(whole));
+  }
+}
+
 }  // namespace
 
 void add_periods(order_section& s, report& r) {
   const customer_summary& sum = s.summary;
   period_activity activity(s.orders.customer_count, s.options.period, sum.min_day(), sum.max_day());
   activity.update(s.orders.view());
-  add_activity_rows(activity_by_period(activity), s.options.period, !s.orders.amount.empty(),
-                    r.metrics);
+  const std::vector<period_row> rows = activity_by_period(activity);
+  add_activity_rows(rows, s.options.period, !s.orders.amount.empty(), r.metrics);
   const std::vector<churn_row> churn = churn_table(s, s.options.period);
   add_churn_rows(s, churn, r.metrics);
+  add_growth_rows(rows, churn, s.options.period, r.metrics);
   s.annual_churn = annual_churn(
       s.options.period == period_kind::month ? churn : churn_table(s, period_kind::month));
   report_cohorts cohorts;

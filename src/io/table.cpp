@@ -1,5 +1,6 @@
 #include "crm/io/table.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -16,6 +17,15 @@ std::uint32_t string_pool::add(std::string_view text) {
 void string_pool::clear() noexcept {
   bytes_.clear();
   offsets_.assign(1, 0);
+}
+
+std::int64_t table::line_of(std::size_t row) const noexcept {
+  const auto after = std::upper_bound(
+      line_marks.begin(), line_marks.end(), row,
+      [](std::size_t r, const std::pair<std::uint32_t, std::int64_t>& m) { return r < m.first; });
+  if (after == line_marks.begin() || row >= rows) return -1;
+  const auto& [first, line] = *std::prev(after);
+  return line + static_cast<std::int64_t>(row - first);
 }
 
 std::size_t column::size() const noexcept {

@@ -104,6 +104,8 @@ void chunk_builder::reset() {
   error_ = {};
   rows_ = 0;
   rows_seen_ = 0;
+  line_marks_.clear();
+  next_line_ = -1;
 }
 
 bool chunk_builder::convert(std::size_t index, std::string_view cell, slot& out,
@@ -218,6 +220,8 @@ void chunk_builder::add(std::span<const std::string_view> fields, std::string_vi
     }
   }
   for (std::size_t i = 0; i < expected; ++i) commit(i, slots_[i]);
+  if (line != next_line_) line_marks_.emplace_back(static_cast<std::uint32_t>(rows_), line);
+  next_line_ = line + 1;
   ++rows_;
 }
 
@@ -315,7 +319,10 @@ void table_assembler::append_dictionary(std::size_t index, chunk_builder::chunk_
   }
 }
 
-void table_assembler::append(chunk_builder& chunk) {
+void table_assembler::append(chunk_builder& chunk, std::int64_t line_base) {
+  for (const auto& [row, line] : chunk.line_marks()) {
+    line_marks_.emplace_back(static_cast<std::uint32_t>(rows_ + row), line + line_base - 1);
+  }
   std::vector<chunk_builder::chunk_column>& parts = chunk.columns();
   for (std::size_t i = 0; i < columns_.size(); ++i) {
     column& c = columns_[i];

@@ -107,6 +107,12 @@ class chunk_builder {
     std::string text;
   };
   [[nodiscard]] std::vector<chunk_reject>& rejects() noexcept { return rejects_; }
+  /// (chunk row, chunk-relative line) of every kept row whose line is not the previous kept
+  /// row's + 1 (the first row, rows after a multi-line record, a blank line or a rejected row).
+  [[nodiscard]] const std::vector<std::pair<std::uint32_t, std::int64_t>>& line_marks()
+      const noexcept {
+    return line_marks_;
+  }
 
  private:
   // A converted cell, waiting for the whole record to be valid before it is stored.
@@ -129,6 +135,8 @@ class chunk_builder {
   std::vector<slot> slots_;
   std::vector<value_options> options_;  // per column, with its resolved day/month order
   std::vector<chunk_reject> rejects_;
+  std::vector<std::pair<std::uint32_t, std::int64_t>> line_marks_;
+  std::int64_t next_line_ = -1;  // line a kept row must start on to need no mark
   failure error_;
   std::size_t rows_ = 0;
   std::size_t rows_seen_ = 0;
@@ -141,8 +149,12 @@ class table_assembler {
 
   /// Reserves room for about `rows` rows.
   void reserve(std::size_t rows);
-  /// Moves the chunk's data to the end of the table.
-  void append(chunk_builder& chunk);
+  /// Moves the chunk's data to the end of the table; `line_base` is the chunk's first line.
+  void append(chunk_builder& chunk, std::int64_t line_base);
+  /// Sparse row -> line marks of the rows appended so far (table::line_marks).
+  [[nodiscard]] std::vector<std::pair<std::uint32_t, std::int64_t>>& line_marks() noexcept {
+    return line_marks_;
+  }
   /// The finished columns; the customer key (customer_id, else email) gets dense codes.
   [[nodiscard]] std::vector<column> finish();
   [[nodiscard]] std::size_t rows() const noexcept { return rows_; }
@@ -154,6 +166,7 @@ class table_assembler {
   const build_plan* plan_;
   std::vector<column> columns_;
   std::vector<absl::flat_hash_map<std::string, std::uint32_t>> index_;
+  std::vector<std::pair<std::uint32_t, std::int64_t>> line_marks_;
   std::size_t rows_ = 0;
 };
 

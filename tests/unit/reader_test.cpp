@@ -114,6 +114,40 @@ TEST_CASE("read_table: --on-error skip counts, keeps and drops bad rows", "[read
   CHECK(sum(r.data.find("amount")->ints) == 125000);
 }
 
+TEST_CASE("table::line_of: the input line of every kept row", "[reader][errors]") {
+  read_options o;
+  o.on_error = error_policy::skip;
+  // Line 1 header; row 0 on line 2 spans lines 2-3 (quoted break); line 4 blank; row 1 on line
+  // 5; line 6 rejected (bad amount); row 2 on line 7; row 3 on line 8.
+  const std::string text =
+      "customer_id,note,order_date,amount\n"
+      "1,\"two\nlines\",2024-01-01,1\n"
+      "\n"
+      "2,x,2024-01-02,2\n"
+      "3,x,2024-01-03,bad\n"
+      "4,x,2024-01-04,4\n"
+      "5,x,2024-01-05,5\n";
+  const read_result r = read_text(text, o);
+  REQUIRE(r.data.rows == 4);
+  CHECK(r.data.line_of(0) == 2);
+  CHECK(r.data.line_of(1) == 5);
+  CHECK(r.data.line_of(2) == 7);
+  CHECK(r.data.line_of(3) == 8);
+  CHECK(r.data.line_of(4) == -1);  // no such row
+  // Many blocks and threads: row k of a plain file is on line k + 2.
+  std::string big = "customer_id,amount,order_date\n";
+  for (int i = 0; i < 3000; ++i) big += std::to_string(i) + ",1.00,2024-01-01\n";
+  read_options many;
+  many.block_bytes = 1024;
+  many.threads = 3;
+  const read_result b = read_text(big, many);
+  REQUIRE(b.data.rows == 3000);
+  for (const std::size_t row :
+       {std::size_t{0}, std::size_t{41}, std::size_t{1500}, std::size_t{2999}}) {
+    CHECK(b.data.line_of(row) == static_cast<std::int64_t>(row) + 2);
+  }
+}
+
 TEST_CASE("read_table: blocks and threads do not change the result", "[reader]") {
   std::string text = "customer_id,order_id,order_date,amount,channel\n";
   std::int64_t expected = 0;

@@ -1,7 +1,9 @@
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <memory>
 
+#include "crm/error.hpp"
 #include "crm/io/output.hpp"
 #include "crm/io/report.hpp"
 
@@ -26,6 +28,12 @@ struct metric_settings {
   std::string rfm_monetary = "mean";
   std::string segments = "default";
   double margin = 1.0;
+  std::string survey_type;
+  std::string csat_scale = "1-5";
+  std::string csi_scale = "1-10";
+  std::string business_hours;
+  std::string work_days = "1-5";
+  std::vector<std::string> holidays;
   input_settings input;
 };
 
@@ -67,8 +75,97 @@ void add_metric_options(CLI::App& cmd, metric_settings& s, bool full) {
     cmd.add_option("--margin", s.margin, "Gross margin (0..1) applied to clv_simple")
         ->capture_default_str()
         ->check(CLI::Range(0.0, 1.0));
+    cmd.add_option("--survey-type", s.survey_type,
+                   "What a bare surveys `score` column answers: nps, csat or ces (default: "
+                   "inferred from its values, said in the notes)")
+        ->check(CLI::IsMember({"nps", "csat", "ces"}));
+    cmd.add_option("--csat-scale", s.csat_scale,
+                   "CSAT answer scale MIN-MAX (top-2-box = MAX-1..MAX)")
+        ->capture_default_str();
+    cmd.add_option("--csi-scale", s.csi_scale, "Scale MIN-MAX of every CSI item (q_ columns)")
+        ->capture_default_str();
+    cmd.add_option("--business-hours", s.business_hours,
+                   "Also report ticket times in working hours HH:MM-HH:MM, e.g. 09:00-18:00");
+    cmd.add_option("--work-days", s.work_days,
+                   "Working weekdays for --business-hours, ISO numbers: 1-5 (Mon-Fri), 1-6, "
+                   "1,2,3,4,5,7")
+        ->capture_default_str();
+    cmd.add_option("--holiday", s.holidays,
+                   "A non-working date YYYY-MM-DD for --business-hours (repeatable, or a comma "
+                   "list)")
+        ->delimiter(',');
   }
   add_input_options(cmd, s.input);
+}
+
+/// "MIN-MAX" (e.g. 1-5, 0-10) as a pair with MIN < MAX.
+std::pair<double, double> scale_of(const std::string& text, const char* option) {
+  const std::size_t dash = text.find('-', 1);
+  try {
+    if (dash != std::string::npos) {
+      std::size_t used_lo = 0;
+      std::size_t used_hi = 0;
+      const double lo = std::stod(text.substr(0, dash), &used_lo);
+      const double hi = std::stod(text.substr(dash + 1), &used_hi);
+      if (used_lo == dash && used_hi == text.size() - dash - 1 && lo < hi) return {lo, hi};
+    }
+  } catch (const std::exception&) {
+  }
+  throw CLI::ValidationError(option,
+                             "expects MIN-MAX with MIN < MAX, e.g. 1-5; got '" + text + "'");
+}
+
+/// Seconds after midnight of HH:MM (24:00 allowed as the end of the day).
+std::int32_t clock_of(const std::string& text, const char* option) {
+  if (text.size() == 5 && text[2] == ':' && std::isdigit(static_cast<unsigned char>(text[0])) &&
+      std::isdigit(static_cast<unsigned char>(text[1])) &&
+      std::isdigit(static_cast<unsigned char>(text[3])) &&
+      std::isdigit(static_cast<unsigned char>(text[4]))) {
+    const int h = (text[0] - '0') * 10 + (text[1] - '0');
+    const int m = (text[3] - '0') * 10 + (text[4] - '0');
+    if (m < 60 && (h < 24 || (h == 24 && m == 0))) return h * 3600 + m * 60;
+  }
+  throw CLI::ValidationError(option, "expects HH:MM-HH:MM, e.g. 09:00-18:00; got '" + text + "'");
+}
+
+business_calendar calendar_of(const metric_settings& s) {
+  business_calendar c;
+  const std::size_t dash = s.business_hours.find('-');
+  if (dash == std::string::npos) {
+    throw CLI::ValidationError("--business-hours", "expects HH:MM-HH:MM, e.g. 09:00-18:00");
+  }
+  c.open_second = clock_of(s.business_hours.substr(0, dash), "--business-hours");
+  c.close_second = clock_of(s.business_hours.substr(dash + 1), "--business-hours");
+  c.working_days = 0;
+  std::size_t at = 0;
+  while (at <= s.work_days.size()) {
+    const std::size_t end = std::min(s.work_days.find(',', at), s.work_days.size());
+    const std::string part = s.work_days.substr(at, end - at);
+    const std::size_t d = part.find('-');
+    const auto day = [&](const std::string& t) {
+      if (t.size() != 1 || t[0] < '1' || t[0] > '7') {
+        throw CLI::ValidationError(
+            "--work-days", "expects ISO weekdays 1..7, e.g. 1-5; got '" + s.work_days + "'");
+      }
+      return t[0] - '0';
+    };
+    const int lo = day(d == std::string::npos ? part : part.substr(0, d));
+    const int hi = d == std::string::npos ? lo : day(part.substr(d + 1));
+    for (int w = lo; w <= hi; ++w)
+      c.working_days = static_cast<std::uint8_t>(c.working_days | (1U << (w - 1)));
+    at = end + 1;
+  }
+  for (const std::string& h : s.holidays) {
+    const auto day = parse_iso_date(h);
+    if (!day) throw CLI::ValidationError("--holiday", "expects YYYY-MM-DD, got '" + h + "'");
+    c.holidays.push_back(*day);
+  }
+  try {
+    validate(c);
+  } catch (const ::crm::invalid_input& bad) {
+    throw CLI::ValidationError("--business-hours", bad.reason());
+  }
+  return c;
 }
 
 io::report_options to_report_options(const metric_settings& s) {
@@ -89,6 +186,13 @@ io::report_options to_report_options(const metric_settings& s) {
   o.rfm_m = s.rfm_monetary == "total" ? rfm_monetary::total : rfm_monetary::mean;
   o.rfm_segments = s.segments;
   o.gross_margin = s.margin;
+  o.survey_type = s.survey_type;
+  o.csat_scale = scale_of(s.csat_scale, "--csat-scale");
+  o.csi_scale = scale_of(s.csi_scale, "--csi-scale");
+  if (!s.business_hours.empty()) {
+    o.business_hours = true;
+    o.calendar = calendar_of(s);
+  }
   return o;
 }
 

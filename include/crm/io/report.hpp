@@ -4,6 +4,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "crm/dates.hpp"
@@ -11,6 +12,7 @@
 #include "crm/result.hpp"
 #include "crm/retention.hpp"
 #include "crm/rfm.hpp"
+#include "crm/service.hpp"
 
 namespace crm::io {
 
@@ -26,6 +28,13 @@ struct report_options {
   rfm_monetary rfm_m = rfm_monetary::mean;
   std::string rfm_segments = "default";  ///< "default" or "rfm" (the R package's table)
   double gross_margin = 1.0;             ///< applied to clv_simple
+  /// What a bare surveys `score` column answers ("nps", "csat", "ces"); empty = infer from
+  /// its values (0..10 with a 0 or an answer above 7: NPS; 1..5: CSAT), said in the notes.
+  std::string survey_type;
+  std::pair<double, double> csat_scale{1.0, 5.0};  ///< CSAT answer scale
+  std::pair<double, double> csi_scale{1.0, 10.0};  ///< scale of every CSI item (q_ columns)
+  business_calendar calendar;                      ///< for the business-hours service times
+  bool business_hours = false;  ///< also report first response and resolution in working hours
 };
 
 /// One input of the report, as read.

@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "crm/io/schema.hpp"
@@ -74,12 +75,21 @@ struct column {
   [[nodiscard]] std::size_t distinct() const noexcept;
 };
 
+/// Sparse (row, line) marks: the 1-based input line of the rows where the line is not the
+/// previous row's + 1 (see table::line_of).
+using line_marks_t = std::vector<std::pair<std::uint32_t, std::int64_t>>;
+
 /// A table read from one input: its kind, the header mapping, and typed columns of equal length.
 struct table {
   std::string source;  ///< path, or "-" for standard input
   header_mapping mapping;
   std::size_t rows = 0;
   std::vector<column> columns;  ///< file order
+  line_marks_t line_marks;      ///< ascending rows; empty for tables not read from a file
+
+  /// The 1-based line of the input (CSV physical line, JSON Lines line, JSON array element) where
+  /// row `row` starts; -1 when unknown.
+  [[nodiscard]] std::int64_t line_of(std::size_t row) const noexcept;
 
   [[nodiscard]] table_kind kind() const noexcept { return mapping.kind; }
   /// The column mapped to a canonical name; nullptr when there is none.

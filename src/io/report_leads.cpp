@@ -1,0 +1,134 @@
+// The leads section of a report: leads per period and source, conversion by creation cohort,
+// time to convert, and the funnel by stage. Conversions may come from another file keyed by
+// lead id (e.g. Olist's closed deals beside its marketing-qualified leads).
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <unordered_map>
+
+#include "crm/acquisition.hpp"
+
+#include "report_tables.hpp"
+
+namespace crm::io::detail {
+namespace {
+
+bool won_status(std::string_view text) {
+  std::string t(text);
+  std::transform(t.begin(), t.end(), t.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (t.find("lost") != std::string::npos || t.find("输") != std::string::npos) return false;
+  for (const char* word : {"won", "converted", "customer", "成交", "赢单", "已转化", "签约"}) {
+    if (t.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+/// Per lead: conversion time (no_time = none or unknown) and whether it converted at all.
+struct conversions {
+  std::vector<std::int64_t> at;
+  std::vector<std::uint8_t> converted;
+  std::string from;
+};
+
+/// Conversion times of another input keyed by lead id (a table with lead_id and converted_at).
+const read_result* conversion_source(const table& t, std::span<const read_result> inputs) {
+  for (const read_result& in : inputs) {
+    const column* id = in.data.find("lead_id");
+    const column* at = in.data.find("converted_at");
+    if (&in.data != &t && id != nullptr && at != nullptr && at->storage == column_storage::int64 &&
+        in.data.find("created_at") == nullptr) {
+      return &in;
+    }
+  }
+  return nullptr;
+}
+
+conversions conversions_of(const table& t, const section_context& ctx,
+                           std::vector<std::string>& notes) {
+  conversions c;
+  c.at.assign(t.rows, no_time);
+  c.converted.assign(t.rows, 0);
+  if (const column* at = t.find("converted_at");
+      at != nullptr && at->storage == column_storage::int64) {
+    c.at = at->ints;
+    c.from = at->header + " column";
+  } else if (const read_result* other = conversion_source(t, ctx.inputs); other != nullptr) {
+    const column& id = *other->data.find("lead_id");
+    const column& when = *other->data.find("converted_at");
+    std::unordered_map<std::string, std::int64_t> by_id;
+    for (std::size_t i = 0; i < other->data.rows; ++i) {
+      if (when.ints[i] != missing_int64) by_id.try_emplace(id.text(i), when.ints[i]);
+    }
+    const column& mine = *t.find("lead_id");
+    std::size_t matched = 0;
+    for (std::size_t i = 0; i < t.rows; ++i) {
+      const auto it = by_id.find(mine.text(i));
+      if (it == by_id.end()) continue;
+      c.at[i] = it->second;
+      ++matched;
+    }
+    c.from = "joined by lead id from " + other->data.source;
+    notes.push_back(t.source + ": conversions joined by lead id from " + other->data.source + " (" +
+                    std::to_string(matched) + " of " + std::to_string(by_id.size()) +
+                    " converted leads matched)");
+  }
+  for (std::size_t i = 0; i < t.rows; ++i) c.converted[i] = c.at[i] != no_time;
+  const column* status = t.find("status");
+  if (status == nullptr) status = t.find("stage");
+  if (c.from.empty() && status != nullptr && status->storage == column_storage::dictionary) {
+    std::vector<std::uint8_t> won(status->dictionary.size());
+    for (std::uint32_t k = 0; k < won.size(); ++k) won[k] = won_status(status->dictionary[k]);
+    for (std::size_t i = 0; i < t.rows; ++i) {
+      c.converted[i] = status->codes[i] != missing_code && won[status->codes[i]] != 0;
+    }
+    c.from = status->header + " won or converted";
+  }
+  return c;
+}
+
+void emit_leads(const table& t, const conversions& c, const row_slice& s, slice_emitter& e) {
+  e.put("leads", static_cast<double>(s.rows.size()), "leads", s.rows.size());
+  if (c.from.empty()) {
+    e.missing("conversion_rate", "ratio", "needs leads.converted_at or leads.status");
+    e.missing("time_to_convert_median", "days", "needs leads.converted_at");
+    return;
+  }
+  const column& created = *t.find("created_at");
+  const std::vector<std::int64_t> made = gather(created.ints, s.rows);
+  const std::vector<std::int64_t> won = gather(c.at, s.rows);
+  std::uint64_t hits = 0;
+  for (const std::uint32_t r : s.rows) hits += c.converted[r];
+  const proportion rate{hits, s.rows.size()};
+  e.put("conversion_rate", rate.value(), "ratio", rate.n, "creation cohort; " + c.from,
+        rate.wilson());
+  const bool dated =
+      std::any_of(won.begin(), won.end(), [](std::int64_t v) { return v != no_time; });
+  if (!dated) {
+    e.missing("time_to_convert_median", "days", "needs leads.converted_at");
+    return;
+  }
+  const leads_view view{made, won};
+  const auto median =
+      on_rows(t, "converted_at", s, [&] { return time_to_convert_median_days(view); });
+  e.put("time_to_convert_median", median, "days", hits, "converted leads of the cohort");
+}
+
+}  // namespace
+
+void add_lead_section(const table& t, const section_context& ctx, report& r) {
+  const conversions c = conversions_of(t, ctx, r.notes);
+  report_options opts = ctx.options;
+  if (t.find("source") != nullptr &&
+      std::find(opts.by.begin(), opts.by.end(), "source") == opts.by.end()) {
+    opts.by.insert(opts.by.begin(), "source");  // leads per source, always
+  }
+  const section_context lead_ctx{ctx.inputs, opts, ctx.as_of, ctx.orders_report};
+  for (const row_slice& s : slices_of(t, t.find("created_at"), lead_ctx, r.notes)) {
+    slice_emitter e{r.metrics, s};
+    emit_leads(t, c, s, e);
+  }
+}
+
+}  // namespace crm::io::detail

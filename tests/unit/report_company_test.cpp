@@ -1,0 +1,157 @@
+// The report over the multi-table example company of examples/data/ (the README's quick start).
+// Every expected figure is worked out by hand from the CSV files in the comments; none comes from
+// running our code.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "crm/io/input_error.hpp"
+#include "crm/io/reader.hpp"
+#include "crm/io/report.hpp"
+
+namespace {
+
+using crm::metric_result;
+using crm::metric_status;
+using crm::io::report;
+
+std::string example(const char* name) { return std::string(CRM_EXAMPLES_DIR) + "/" + name; }
+
+report company(crm::io::report_options options = {}) {
+  std::vector<crm::io::read_result> in;
+  for (const char* f : {"orders.csv", "customers.csv", "surveys.csv", "tickets.csv", "leads.csv",
+                        "costs.csv", "retention_actions.csv"}) {
+    in.push_back(crm::io::read_table(example(f)));
+  }
+  return crm::io::build_report(in, options);
+}
+
+/// The first whole-range result of `id` (or of a group / period) whose variant starts so.
+const metric_result* find(const report& r, const std::string& id,
+                          std::optional<std::string> period = std::nullopt,
+                          std::vector<std::pair<std::string, std::string>> group = {},
+                          const std::string& variant_prefix = "") {
+  for (const metric_result& m : r.metrics) {
+    if (m.id == id && m.period == period && m.group == group &&
+        m.variant.rfind(variant_prefix, 0) == 0) {
+      return &m;
+    }
+  }
+  return nullptr;
+}
+
+double value(const report& r, const std::string& id, std::optional<std::string> period = {},
+             std::vector<std::pair<std::string, std::string>> group = {},
+             const std::string& variant_prefix = "") {
+  const metric_result* m = find(r, id, std::move(period), std::move(group), variant_prefix);
+  REQUIRE(m != nullptr);
+  REQUIRE(m->status == metric_status::ok);
+  return *m->value;
+}
+
+}  // namespace
+
+TEST_CASE("report: the example company's survey figures", "[report][company]") {
+  const report r = company();
+  // nps answers 10,9,6,9,3,8,10,7,9 (R10 blank): promoters 5 (10,9,9,10,9), passives 2 (8,7),
+  // detractors 2 (6,3); NPS = 100 (5 − 2) / 9 = 33.333.
+  CHECK(value(r, "nps") == Approx(100.0 / 3.0));
+  CHECK(find(r, "nps")->n == 9);
+  CHECK(value(r, "promoters_share") == Approx(5.0 / 9.0));
+  CHECK(value(r, "detractors_share") == Approx(2.0 / 9.0));
+  // csat 5,4,3,4,2,4,5,5,4 (R08 blank): 7 of 9 are 4 or 5; mean 36 / 9 = 4.
+  CHECK(value(r, "csat") == Approx(7.0 / 9.0));
+  CHECK(value(r, "csat_mean") == Approx(4.0));
+  // CSI, items q_quality and q_service on 1..10, equal weights: per respondent the mean of
+  // (x − 1) / 9 × 100 over the answered items: (x1 − 1 + x2 − 1) / 18 × 100, R09 (9, blank)
+  // 8 / 9 × 100. Numerators over 18: 15, 13, 9, 15, 5, 12, 17, 11, 16 (R09: 8/9 = 16/18), 14
+  // → Σ 127; mean = 127 / 18 / 10 × 100 = 70.556.
+  CHECK(value(r, "csi") == Approx(127.0 / 180.0 * 100.0));
+  CHECK(find(r, "csi")->n == 10);
+  // Per month: March 2024 has R01 (10) and R02 (9): NPS 100.
+  CHECK(value(r, "nps", "2024-03") == Approx(100.0));
+}
+
+TEST_CASE("report: the example company's service figures", "[report][company]") {
+  const report r = company();
+  // First responses in minutes: 30, 60, 20, 120, 15, 45, 120 (T08 none yet): sorted 15 20 30 45
+  // 60 120 120; median 45, mean 410 / 7, p90 (type 7: h = 6 × 0.9 = 5.4) 120 + 0.4 × 0 = 120.
+  CHECK(value(r, "first_response_time_median") == Approx(45.0));
+  CHECK(value(r, "first_response_time_mean") == Approx(410.0 / 7.0));
+  CHECK(value(r, "first_response_time_p90") == Approx(120.0));
+  // Resolutions in hours: 3, 24, 24, 4, 18, 48: sorted 3 4 18 24 24 48; median (18 + 24) / 2 =
+  // 21, mean 121 / 6, p90 h = 5 × 0.9 = 4.5 → 24 + 0.5 × (48 − 24) = 36.
+  CHECK(value(r, "resolution_time_median") == Approx(21.0));
+  CHECK(value(r, "resolution_time_mean") == Approx(121.0 / 6.0));
+  CHECK(value(r, "resolution_time_p90") == Approx(36.0));
+  CHECK(value(r, "resolution_rate") == Approx(6.0 / 8.0));
+  CHECK(value(r, "open_tickets") == 2.0);
+  // Resolved 6, of which T02 was reopened: 5 / 6.
+  CHECK(value(r, "first_contact_resolution_rate") == Approx(5.0 / 6.0));
+  // Complaints T02, T03, T06 = 3 over the 29 orders.
+  CHECK(value(r, "complaint_rate") == Approx(3.0 / 29.0));
+  // Ticket ratings 5, 2, 3, 4, 5, 4: four are 4 or 5.
+  CHECK(value(r, "service_satisfaction") == Approx(4.0 / 6.0));
+}
+
+TEST_CASE("report: the example company's acquisition and cost figures", "[report][company]") {
+  const report r = company();
+  // 20 leads, 12 won.
+  CHECK(value(r, "leads") == 20.0);
+  CHECK(value(r, "conversion_rate") == Approx(12.0 / 20.0));
+  // Days to convert: 12 13 17 13 18 8 13 13 17 16 13 12 → sorted, 6th and 7th are 13 and 13.
+  CHECK(value(r, "time_to_convert_median") == Approx(13.0));
+  // By source: search 5 of 9, social 4 of 7, referral 3 of 4.
+  CHECK(value(r, "conversion_rate", std::nullopt, {{"source", "search"}}) == Approx(5.0 / 9.0));
+  CHECK(value(r, "conversion_rate", std::nullopt, {{"source", "referral"}}) == Approx(0.75));
+  // Acquisition spend: search 500, social 360, referral 150 = 1010 over 12 customers.
+  CHECK(value(r, "cac") == Approx(1010.0 / 12.0));
+  CHECK(value(r, "cac", std::nullopt, {{"channel", "search"}}) == Approx(500.0 / 5.0));
+  CHECK(value(r, "cac", std::nullopt, {{"channel", "social"}}) == Approx(360.0 / 4.0));
+  CHECK(value(r, "cac", std::nullopt, {{"channel", "referral"}}) == Approx(150.0 / 3.0));
+  // Revenue 2440.40 (Σ of the 29 orders, python3 sum of the amount column):
+  // ROI (2440.40 − 1010) / 1010, ROAS 2440.40 / 1010.
+  CHECK(value(r, "marketing_roi") == Approx((2440.40 - 1010.0) / 1010.0));
+  CHECK(value(r, "roas") == Approx(2440.40 / 1010.0));
+  // Retention actions: 5 entered, 2 retained (C008, C011), 1 pending: 2 / 5; cost 100 / 2.
+  CHECK(value(r, "retention_success_rate") == Approx(0.4));
+  CHECK(value(r, "retention_cost") == Approx(50.0));
+  // Retention spend 40 + 60 + 50 = 150 over the 2 customers the actions retained.
+  CHECK(value(r, "crc") == Approx(75.0));
+}
+
+TEST_CASE("report: --by joins a customers-table dimension onto orders and surveys",
+          "[report][company]") {
+  crm::io::report_options o;
+  o.by = {"region"};
+  const report r = company(o);
+  // North: C001 C003 C005 C006 C008 C010 C012 (7), South: C002 C004 C007 C009 C011 (5).
+  CHECK(value(r, "customers", std::nullopt, {{"region", "North"}}) == 7.0);
+  CHECK(value(r, "customers", std::nullopt, {{"region", "South"}}) == 5.0);
+  // South's NPS answers: C011 6, C004 8, C009 9 → 1 promoter, 1 detractor: 0.
+  CHECK(value(r, "nps", std::nullopt, {{"region", "South"}}) == Approx(0.0).margin(1e-12));
+}
+
+TEST_CASE("report: an out-of-scale survey answer names file, line and column", "[report][errors]") {
+  std::vector<crm::io::read_result> in;
+  in.push_back(crm::io::read_table_from_memory(
+      "s.csv", "response_id,responded_at,nps\nr1,2024-01-02,9\nr2,2024-01-03,11\n"));
+  CHECK_THROWS_WITH(crm::io::build_report(in, {}), Catch::Matchers::StartsWith("s.csv:3:3: ") &&
+                                                       Catch::Matchers::Contains("11") &&
+                                                       Catch::Matchers::Contains("nps"));
+}
+
+TEST_CASE("report: a ticket resolved before it was created is rejected with the reason",
+          "[report][errors]") {
+  std::vector<crm::io::read_result> in;
+  in.push_back(crm::io::read_table_from_memory(
+      "t.csv",
+      "ticket_id,created_at,resolved_at\nt1,2024-01-02 10:00,2024-01-02 12:00\n"
+      "t2,2024-01-05 10:00,2024-01-04 09:00\n"));
+  CHECK_THROWS_WITH(crm::io::build_report(in, {}),
+                    Catch::Matchers::StartsWith("t.csv:3:3: ") &&
+                        Catch::Matchers::Contains("before it was created"));
+}
