@@ -45,11 +45,40 @@ const read_result* conversion_source(const table& t, std::span<const read_result
   return nullptr;
 }
 
+/// A conversion dated before its lead was created: an error naming the lead's line, or
+/// (skip_bad_rows) the lead still counts as converted but leaves time_to_convert (its
+/// duration is unknown), counted in the notes.
+struct bad_conversions {
+  std::size_t count = 0;
+  std::int64_t first_line = 0;
+};
+
+void check_order(const table& t, const column& created, conversions& c, const section_context& ctx,
+                 const std::string& where, bad_conversions& bad) {
+  for (std::size_t i = 0; i < t.rows; ++i) {
+    if (c.at[i] == no_time || created.ints[i] == missing_int64 || c.at[i] >= created.ints[i]) {
+      continue;
+    }
+    if (!ctx.options.skip_bad_rows) {
+      throw input_error(
+          "the lead converted (" + format_timestamp(c.at[i], true) + where +
+              ") before it was created; --on-error skip leaves such leads out",
+          {t.source, t.line_of(i),
+           created.header.empty() ? 0 : static_cast<std::int64_t>(&created - t.columns.data()) + 1,
+           created.header},
+          created.text(i));
+    }
+    if (bad.count++ == 0) bad.first_line = t.line_of(i);
+    c.at[i] = no_time;  // still a conversion; its duration is unknown
+  }
+}
+
 conversions conversions_of(const table& t, const section_context& ctx,
                            std::vector<std::string>& notes) {
   conversions c;
   c.at.assign(t.rows, no_time);
   c.converted.assign(t.rows, 0);
+  std::string where;
   if (const column* at = t.find("converted_at");
       at != nullptr && at->storage == column_storage::int64) {
     c.at = at->ints;
@@ -57,24 +86,35 @@ conversions conversions_of(const table& t, const section_context& ctx,
   } else if (const read_result* other = conversion_source(t, ctx.inputs); other != nullptr) {
     const column& id = *other->data.find("lead_id");
     const column& when = *other->data.find("converted_at");
-    std::unordered_map<std::string, std::int64_t> by_id;
+    std::unordered_map<std::string, std::pair<std::int64_t, std::size_t>> by_id;
     for (std::size_t i = 0; i < other->data.rows; ++i) {
-      if (when.ints[i] != missing_int64) by_id.try_emplace(id.text(i), when.ints[i]);
+      if (when.ints[i] != missing_int64) by_id.try_emplace(id.text(i), when.ints[i], i);
     }
     const column& mine = *t.find("lead_id");
     std::size_t matched = 0;
+    std::vector<std::size_t> source_row(t.rows, 0);
     for (std::size_t i = 0; i < t.rows; ++i) {
       const auto it = by_id.find(mine.text(i));
       if (it == by_id.end()) continue;
-      c.at[i] = it->second;
+      c.at[i] = it->second.first;
+      source_row[i] = it->second.second;
       ++matched;
     }
     c.from = "joined by lead id from " + other->data.source;
+    where = ", " + other->data.source;
     notes.push_back(t.source + ": conversions joined by lead id from " + other->data.source + " (" +
                     std::to_string(matched) + " of " + std::to_string(by_id.size()) +
                     " converted leads matched)");
   }
-  for (std::size_t i = 0; i < t.rows; ++i) c.converted[i] = c.at[i] != no_time;
+  for (std::size_t i = 0; i < t.rows; ++i) c.converted[i] = c.at[i] != no_time ? 1 : 0;
+  bad_conversions bad;
+  check_order(t, *t.find("created_at"), c, ctx, where, bad);
+  if (bad.count > 0) {
+    notes.push_back(t.source + ": " + std::to_string(bad.count) +
+                    " leads converted before they were created (first at line " +
+                    std::to_string(bad.first_line) +
+                    "); they count as converted, not in time_to_convert_median");
+  }
   const column* status = t.find("status");
   if (status == nullptr) status = t.find("stage");
   if (c.from.empty() && status != nullptr && status->storage == column_storage::dictionary) {
@@ -96,11 +136,17 @@ void emit_leads(const table& t, const conversions& c, const row_slice& s, slice_
     return;
   }
   const column& created = *t.find("created_at");
-  const std::vector<std::int64_t> made = gather(created.ints, s.rows);
-  const std::vector<std::int64_t> won = gather(c.at, s.rows);
+  std::vector<std::int64_t> made;
+  std::vector<std::int64_t> won;
   std::uint64_t hits = 0;
-  for (const std::uint32_t r : s.rows) hits += c.converted[r];
-  const proportion rate{hits, s.rows.size()};
+  for (const std::uint32_t r : s.rows) {
+    // A lead without a creation date counts in the leads, not in a cohort's conversion.
+    if (created.ints[r] == missing_int64) continue;
+    hits += c.converted[r];
+    made.push_back(created.ints[r]);
+    won.push_back(c.at[r]);
+  }
+  const proportion rate{hits, made.size()};
   e.put("conversion_rate", rate.value(), "ratio", rate.n, "creation cohort; " + c.from,
         rate.wilson());
   const bool dated =
@@ -110,9 +156,10 @@ void emit_leads(const table& t, const conversions& c, const row_slice& s, slice_
     return;
   }
   const leads_view view{made, won};
-  const auto median =
-      on_rows(t, "converted_at", s, [&] { return time_to_convert_median_days(view); });
-  e.put("time_to_convert_median", median, "days", hits, "converted leads of the cohort");
+  const auto median = time_to_convert_median_days(view);  // rows checked by check_order
+  const auto timed = static_cast<std::uint64_t>(
+      std::count_if(won.begin(), won.end(), [](std::int64_t v) { return v != no_time; }));
+  e.put("time_to_convert_median", median, "days", timed, "converted leads of the cohort");
 }
 
 }  // namespace

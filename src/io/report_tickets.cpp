@@ -49,12 +49,35 @@ struct ticket_data {
 };
 
 /// Durations from two timestamp columns, errors located in the file.
+/// Marks a duration that could not be measured (ended before it started, skip_bad_rows).
+constexpr double bad_duration = -1.0;
+
+/// Durations from two timestamp columns, errors located in the file. With `skip`, a ticket that
+/// ends before it was created gets bad_duration and is counted in `bad`.
 std::vector<double> spans(const table& t, const column& start, const column& end, const char* what,
-                          const business_calendar* calendar) {
+                          const business_calendar* calendar, bool skip, std::size_t& bad) {
   std::vector<std::uint32_t> all(t.rows);
   for (std::uint32_t i = 0; i < t.rows; ++i) all[i] = i;
+  std::vector<std::int64_t> ends;
+  std::span<const std::int64_t> end_at = end.ints;
+  if (skip) {
+    ends = end.ints;
+    for (std::size_t i = 0; i < t.rows; ++i) {
+      if (ends[i] != missing_int64 && start.ints[i] != missing_int64 && ends[i] < start.ints[i]) {
+        ends[i] = start.ints[i];  // measured as 0, replaced below
+      }
+    }
+    end_at = ends;
+  }
   try {
-    return durations(start.ints, end.ints, what, calendar);
+    std::vector<double> out = durations(start.ints, end_at, what, calendar);
+    for (std::size_t i = 0; skip && i < t.rows; ++i) {
+      if (ends[i] != end.ints[i]) {
+        out[i] = bad_duration;
+        ++bad;
+      }
+    }
+    return out;
   } catch (const input_error&) {
     throw;
   } catch (const invalid_input& e) {
@@ -70,16 +93,23 @@ std::vector<double> scaled(const column& c, double seconds_per_unit) {
   return out;
 }
 
-ticket_data ticket_data_of(const table& t, const report_options& o) {
+ticket_data ticket_data_of(const table& t, const report_options& o,
+                           std::vector<std::string>& notes) {
   ticket_data d;
+  std::size_t bad_response = 0;
+  std::size_t bad_resolution = 0;
+  std::size_t ignored = 0;
+  const bool skip = o.skip_bad_rows;
   const column& created = *timestamps(t, "created_at");
   const column* responded = timestamps(t, "first_response_at");
   const column* resolved = timestamps(t, "resolved_at");
   if (resolved == nullptr) resolved = timestamps(t, "closed_at");
   const business_calendar* cal = o.business_hours ? &o.calendar : nullptr;
   if (responded != nullptr) {
-    d.response = spans(t, created, *responded, "first_response_at", nullptr);
-    if (cal != nullptr) d.response_bh = spans(t, created, *responded, "first_response_at", cal);
+    d.response = spans(t, created, *responded, "first_response_at", nullptr, skip, bad_response);
+    if (cal != nullptr) {
+      d.response_bh = spans(t, created, *responded, "first_response_at", cal, skip, ignored);
+    }
     d.response_from = responded->header + " − " + created.header;
   } else if (const column* m = t.find("first_response_minutes");
              m != nullptr && m->storage == column_storage::real) {
@@ -87,9 +117,11 @@ ticket_data ticket_data_of(const table& t, const report_options& o) {
     d.response_from = m->header + " column";
   }
   if (resolved != nullptr) {
-    d.resolution = spans(t, created, *resolved, resolved->canonical.c_str(), nullptr);
+    d.resolution =
+        spans(t, created, *resolved, resolved->canonical.c_str(), nullptr, skip, bad_resolution);
     if (cal != nullptr) {
-      d.resolution_bh = spans(t, created, *resolved, resolved->canonical.c_str(), cal);
+      d.resolution_bh =
+          spans(t, created, *resolved, resolved->canonical.c_str(), cal, skip, ignored);
     }
     d.resolution_from = resolved->header + " − " + created.header;
   } else if (const column* h = t.find("resolution_hours");
@@ -110,6 +142,15 @@ ticket_data ticket_data_of(const table& t, const report_options& o) {
       d.resolved[i] = status->codes[i] != missing_code && done[status->codes[i]] != 0;
     }
     d.resolved_from = "status resolved or closed";
+  }
+  for (const auto& [count, what] :
+       {std::pair{bad_response, "answered"}, std::pair{bad_resolution, "resolved"}}) {
+    if (count > 0) {
+      notes.push_back(t.source + ": " + std::to_string(count) + " tickets " + what +
+                      " before they were created are left out of the " +
+                      (std::string_view(what) == "answered" ? "first-response" : "resolution") +
+                      " times (--on-error skip)");
+    }
   }
   if (!d.resolved.empty() && resolved == nullptr && !d.resolution.empty()) {
     // A duration column may hold a value for tickets not resolved yet: only done ones count.
@@ -133,7 +174,11 @@ void emit_times(const std::vector<double>& all, const row_slice& s, const char* 
     for (const std::string* id : {&median, &mean, &p90}) e.missing(id->c_str(), unit, reason);
     return;
   }
-  const std::vector<double> v = gather(all, s.rows);
+  std::vector<double> v;
+  v.reserve(s.rows.size());
+  for (const std::uint32_t r : s.rows) {
+    if (all[r] != bad_duration) v.push_back(all[r]);
+  }
   const duration_summary d = summarize_durations(v);
   const auto in_unit = [unit_seconds](std::optional<double> x) -> std::optional<double> {
     if (!x) return std::nullopt;
@@ -197,7 +242,7 @@ void emit_rates(const table& t, const ticket_data& d, const row_slice& s,
 }  // namespace
 
 void add_ticket_section(const table& t, const section_context& ctx, report& r) {
-  const ticket_data d = ticket_data_of(t, ctx.options);
+  const ticket_data d = ticket_data_of(t, ctx.options, r.notes);
   const column* satisfaction = t.find("satisfaction");
   const std::string bh = fmt::format(
       "business hours {:02}:{:02}-{:02}:{:02}", ctx.options.calendar.open_second / 3600,

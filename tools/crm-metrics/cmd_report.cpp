@@ -187,6 +187,7 @@ io::report_options to_report_options(const metric_settings& s) {
   o.rfm_segments = s.segments;
   o.gross_margin = s.margin;
   o.survey_type = s.survey_type;
+  o.skip_bad_rows = s.input.on_error == "skip";
   o.csat_scale = scale_of(s.csat_scale, "--csat-scale");
   o.csi_scale = scale_of(s.csi_scale, "--csi-scale");
   if (!s.business_hours.empty()) {

@@ -33,7 +33,11 @@ struct report_options {
   std::string survey_type;
   std::pair<double, double> csat_scale{1.0, 5.0};  ///< CSAT answer scale
   std::pair<double, double> csi_scale{1.0, 10.0};  ///< scale of every CSI item (q_ columns)
-  business_calendar calendar;                      ///< for the business-hours service times
+  /// `--on-error skip`: a row whose dates contradict each other (a lead converted, a ticket
+  /// answered or resolved before it was created) is left out of the metrics it would break,
+  /// counted in the notes with its first line; false: an error naming file, line and column.
+  bool skip_bad_rows = false;
+  business_calendar calendar;   ///< for the business-hours service times
   bool business_hours = false;  ///< also report first response and resolution in working hours
 };
 
