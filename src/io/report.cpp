@@ -114,6 +114,8 @@ void add_orders_report(const read_result& in, std::span<const read_result> input
   const table& t = in.data;
   order_data all = detail::extract_orders(t);
   note_exclusions(all, t, r.notes);
+  detail::join_payments(all, t, inputs, r.notes);
+  detail::join_persons(all, t, inputs, r.notes);
   r.currency = currency_of(t);
   if (all.day.empty()) {
     throw invalid_input("the orders table has no usable order (see the notes on excluded rows)",
@@ -248,6 +250,7 @@ void add_table_section(const table& t, const detail::section_context& ctx, repor
     case table_kind::orders:
     case table_kind::costs:
     case table_kind::retention_actions:
+    case table_kind::payments:
       break;
   }
 }

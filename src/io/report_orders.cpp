@@ -230,7 +230,8 @@ order_data order_data::subset(std::span<const std::uint8_t> keep) const {
   s.customer_count = customer_count;
   s.tie_rank = tie_rank;
   s.amount_source = amount_source;
-  s.row_customer = row_customer;
+  s.row_customer_store = row_customer_store;
+  s.row_customer = row_customer_store.empty() ? row_customer : s.row_customer_store;
   s.usable_row = usable_row;
   for (std::size_t k = 0; k < customer.size(); ++k) {
     if (keep[k] == 0) continue;

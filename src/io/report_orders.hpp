@@ -42,7 +42,8 @@ struct order_data {
   /// empty when every row does.
   std::vector<std::uint8_t> usable_row;
 
-  // Owned storage behind the spans when they could not be borrowed.
+  // Owned storage behind the spans when they could not be borrowed or were joined.
+  std::vector<std::uint32_t> row_customer_store;
   std::vector<std::uint32_t> customer_store;
   std::vector<day_t> day_store;
   std::vector<std::int64_t> amount_store;

@@ -86,6 +86,15 @@ template <typename T>
   return out;
 }
 
+/// Amounts of an orders table without them: the payments of a payments table summed by order
+/// id (orders without a payment: 0, noted).
+void join_payments(order_data& o, const table& orders, std::span<const read_result> inputs,
+                   std::vector<std::string>& notes);
+/// Customer ids replaced by the persons a customers table's person_id names (Olist's
+/// customer_unique_id), noted; no-op without such a table.
+void join_persons(order_data& o, const table& orders, std::span<const read_result> inputs,
+                  std::vector<std::string>& notes);
+
 /// A report section per table kind. Each adds its metrics (whole range, periods, groups), notes
 /// and not_computable entries (with what is missing) for the metric ids it owns.
 void add_survey_section(const table& t, const section_context& ctx, report& r);

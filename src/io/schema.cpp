@@ -18,9 +18,9 @@
 namespace crm::io {
 namespace {
 
-constexpr std::array<std::string_view, 9> kind_names = {
-    "orders", "customers", "customer_summary",  "surveys", "tickets",
-    "leads",  "costs",     "retention_actions", "unknown"};
+constexpr std::array<std::string_view, 10> kind_names = {
+    "orders", "customers", "customer_summary",  "surveys",  "tickets",
+    "leads",  "costs",     "retention_actions", "payments", "unknown"};
 
 // Case-insensitive ASCII comparison that treats '-' and ' ' like '_'.
 bool same_kind_name(std::string_view a, std::string_view b) noexcept {

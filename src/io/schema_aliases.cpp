@@ -45,6 +45,8 @@ constexpr column_spec customers_columns[] = {
     {"region", vt::text, false, "region or country", "地区"},
     {"segment", vt::text, false, "customer segment, type or tier", "客户分类"},
     {"acquisition_cost", vt::money, false, "cost of acquiring the customer", "获客成本"},
+    {"person_id", vt::id, false,
+     "the person behind several customer ids (Olist customer_unique_id)", "自然人ID"},
 };
 
 constexpr column_spec customer_summary_columns[] = {
@@ -134,6 +136,15 @@ constexpr column_spec retention_actions_columns[] = {
     {"action", vt::text, false, "retention action or offer", "挽留措施"},
 };
 
+constexpr column_spec payments_columns[] = {
+    {"order_id", vt::id, true, "order the payment belongs to", "订单号"},
+    {"amount", vt::money, true, "amount paid", "支付金额"},
+    {"paid_at", vt::timestamp, false, "when it was paid", "支付时间"},
+    {"payment_type", vt::text, false, "payment method", "支付方式"},
+    {"installments", vt::integer, false, "number of installments", "分期数"},
+    {"currency", vt::text, false, "ISO currency code", "币种"},
+};
+
 constexpr table_spec table_list[] = {
     {tk::orders, "orders", "订单", orders_columns},
     {tk::customers, "customers", "客户", customers_columns},
@@ -143,6 +154,7 @@ constexpr table_spec table_list[] = {
     {tk::leads, "leads", "销售线索", leads_columns},
     {tk::costs, "costs", "费用", costs_columns},
     {tk::retention_actions, "retention actions", "挽留行动", retention_actions_columns},
+    {tk::payments, "order payments", "订单支付", payments_columns},
 };
 
 constexpr std::string_view any_customer[] = {"customer_id", "email"};
@@ -160,6 +172,7 @@ constexpr std::string_view any_period[] = {"period", "period_start"};
 constexpr std::string_view only_category[] = {"category"};
 constexpr std::string_view only_amount[] = {"amount"};
 constexpr std::string_view only_entered_at[] = {"entered_at"};
+constexpr std::string_view only_order_id[] = {"order_id"};
 
 constexpr detail::table_requirement requirement_list[] = {
     {tk::orders, "customer_id", any_customer},
@@ -181,6 +194,8 @@ constexpr detail::table_requirement requirement_list[] = {
     {tk::costs, "amount", only_amount},
     {tk::retention_actions, "customer_id", only_customer},
     {tk::retention_actions, "entered_at", only_entered_at},
+    {tk::payments, "order_id", only_order_id},
+    {tk::payments, "amount", only_amount},
 };
 
 // Rank 0 (the canonical name itself) is implicit and not listed. `tk::unknown` = every table that
@@ -312,6 +327,21 @@ constexpr alias alias_list[] = {
     {tk::orders, "amount", "sales", 2, "en"},
     {tk::orders, "amount", "TotalPrice", 1, "uci"},
     {tk::orders, "amount", "payment_value", 1, "olist"},
+    {tk::payments, "amount", "payment_value", 1, "olist"},
+    {tk::payments, "amount", "payment amount", 1, "en"},
+    {tk::payments, "amount", "amount paid", 1, "en"},
+    {tk::payments, "amount", "支付金额", 2, "zh"},
+    {tk::payments, "order_id", "order number", 1, "en"},
+    {tk::payments, "order_id", "order no", 1, "en"},
+    {tk::payments, "order_id", "订单号", 1, "zh"},
+    {tk::payments, "order_id", "订单编号", 1, "zh"},
+    {tk::payments, "payment_type", "payment method", 1, "en"},
+    {tk::payments, "payment_type", "支付方式", 1, "zh"},
+    {tk::payments, "installments", "payment_installments", 1, "olist"},
+    {tk::payments, "paid_at", "payment date", 1, "en"},
+    {tk::customers, "person_id", "customer_unique_id", 2, "olist"},
+    {tk::customers, "person_id", "person id", 1, "en"},
+    {tk::customers, "person_id", "unique customer id", 1, "en"},
     {tk::orders, "amount", "dollar_value", 1, "cdnow"},
     {tk::leads, "amount", "deal amount", 1, "hubspot"},
     {tk::leads, "amount", "opportunity amount", 1, "salesforce"},

@@ -158,7 +158,7 @@ TEST_CASE("to_string: value types", "[schema][values]") {
 
 TEST_CASE("tables: every kind once, in enum order, with described columns", "[schema][values]") {
   const auto all = crm::io::tables();
-  REQUIRE(all.size() == 8);
+  REQUIRE(all.size() == 9);
   for (std::size_t i = 0; i < all.size(); ++i) {
     CHECK(static_cast<std::size_t>(all[i].kind) == i);
     CHECK(crm::io::find_table(all[i].kind) == &all[i]);
@@ -648,7 +648,7 @@ TEST_CASE("map_headers: an unknown header row", "[schema][edge]") {
   CHECK(m.kind == table_kind::unknown);
   // Customers needs only customer_id, so it is the closest kind (1 requirement missing).
   CHECK(m.missing_required == std::vector<std::string>{"customer_id"});
-  REQUIRE(m.candidates.size() == 8);
+  REQUIRE(m.candidates.size() == 9);
   CHECK(m.candidates.front().first == table_kind::customers);
   for (const auto& b : m.columns) CHECK(b.canonical.empty());
 
@@ -659,7 +659,7 @@ TEST_CASE("map_headers: an unknown header row", "[schema][edge]") {
 
 TEST_CASE("map_headers: candidates are all kinds, best first, eligible ones above", "[schema]") {
   const auto m = map_csv("customer_id,date,number_of_cds,dollar_value");
-  REQUIRE(m.candidates.size() == 8);
+  REQUIRE(m.candidates.size() == 9);
   CHECK(m.candidates[0].first == table_kind::orders);
   CHECK(m.candidates[1].first == table_kind::customers);  // eligible with 1 column
   CHECK(m.candidates[0].second > m.candidates[1].second);

@@ -20,11 +20,12 @@ enum class table_kind : unsigned char {
   leads,
   costs,
   retention_actions,
+  payments,  ///< order payments (order_id + amount): amounts of an orders table without them
   unknown,
 };
 
 /// "orders", "customers", "customer_summary", "surveys", "tickets", "leads", "costs",
-/// "retention_actions", "unknown".
+/// "retention_actions", "payments", "unknown".
 [[nodiscard]] std::string_view to_string(table_kind kind) noexcept;
 /// Inverse of to_string (also "summary", "retention"); nullopt otherwise.
 [[nodiscard]] std::optional<table_kind> parse_table_kind(std::string_view name) noexcept;
