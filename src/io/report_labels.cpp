@@ -7,7 +7,7 @@
 namespace crm::io::detail {
 namespace {
 
-constexpr std::array<metric_info, 59> catalog{{
+constexpr std::array<metric_info, 60> catalog{{
     // orders and value
     {"customers", "orders", "Customers", "客户数"},
     {"orders", "orders", "Orders", "订单数"},
@@ -46,6 +46,7 @@ constexpr std::array<metric_info, 59> catalog{{
     {"service_satisfaction", "satisfaction", "Service satisfaction", "服务满意度"},
     // loyalty
     {"nps", "loyalty", "Net Promoter Score", "净推荐值 NPS"},
+    {"nps_change", "loyalty", "NPS change (last two periods)", "NPS 变化（最近两期）"},
     {"promoters_share", "loyalty", "Promoters", "推荐者占比"},
     {"passives_share", "loyalty", "Passives", "被动者占比"},
     {"detractors_share", "loyalty", "Detractors", "贬损者占比"},

@@ -169,13 +169,14 @@ survey_answers answers_of(const table& t, const report_options& options,
 
 namespace {
 
-void emit_nps(const table& t, const survey_answers& a, const row_slice& s, slice_emitter& e) {
+std::optional<nps_result> emit_nps(const table& t, const survey_answers& a, const row_slice& s,
+                                   slice_emitter& e) {
   if (a.nps.empty()) {
     for (const char* id :
          {"nps", "promoters_share", "passives_share", "detractors_share", "recommendation_rate"}) {
       e.missing(id, id[0] == 'n' ? "points" : "ratio", "needs surveys.nps (0..10 answers)");
     }
-    return;
+    return std::nullopt;
   }
   const std::vector<double> v = gather(a.nps, s.rows);
   const nps_result r = on_rows(t, "nps", s, [&] { return nps(v); });
@@ -188,6 +189,30 @@ void emit_nps(const table& t, const survey_answers& a, const row_slice& s, slice
         r.detractors_share().wilson());
   const proportion rec = recommendation_rate(r);
   e.put("recommendation_rate", rec.value(), "ratio", rec.n, "share of promoters", rec.wilson());
+  return r;
+}
+
+/// nps_change: the last period with answers against the one before it that has answers
+/// (difference test with SE = sqrt(SE1² + SE2²)).
+void emit_nps_change(const std::vector<std::pair<std::string, nps_result>>& periods,
+                     std::vector<metric_result>& out) {
+  std::vector<const std::pair<std::string, nps_result>*> answered;
+  for (const auto& p : periods) {
+    if (p.second.n() > 0) answered.push_back(&p);
+  }
+  if (answered.size() < 2) return;
+  const auto& [label_a, a] = *answered[answered.size() - 2];
+  const auto& [label_b, b] = *answered.back();
+  const auto d = nps_difference(a, b);
+  const row_slice whole{};
+  slice_emitter e{out, whole};
+  e.put("nps_change", d ? std::optional<double>(d->difference) : std::nullopt, "points",
+        a.n() + b.n(),
+        d ? fmt::format("{} vs {}: z = {:.2f}, two-sided p = {:.3f}", label_b, label_a, d->z,
+                        d->p_value)
+          : label_b + " vs " + label_a,
+        d ? std::optional<interval>(d->ci) : std::nullopt,
+        "every answer in both periods is the same (standard error 0)");
 }
 
 void emit_satisfaction(const table& t, const survey_answers& a, const row_slice& s,
@@ -240,11 +265,14 @@ void emit_satisfaction(const table& t, const survey_answers& a, const row_slice&
 void add_survey_section(const table& t, const section_context& ctx, report& r) {
   const survey_answers a = answers_of(t, ctx.options, r.notes);
   const std::vector<row_slice> slices = slices_of(t, t.find("responded_at"), ctx, r.notes);
+  std::vector<std::pair<std::string, nps_result>> by_period;
   for (const row_slice& s : slices) {
     slice_emitter e{r.metrics, s};
     emit_satisfaction(t, a, s, ctx.options, e);
-    emit_nps(t, a, s, e);
+    const auto n = emit_nps(t, a, s, e);
+    if (n && s.period && s.group.empty()) by_period.emplace_back(*s.period, *n);
   }
+  emit_nps_change(by_period, r.metrics);
 }
 
 }  // namespace crm::io::detail

@@ -73,6 +73,15 @@ TEST_CASE("report: the example company's survey figures", "[report][company]") {
   CHECK(find(r, "csi")->n == 10);
   // Per month: March 2024 has R01 (10) and R02 (9): NPS 100.
   CHECK(value(r, "nps", "2024-03") == Approx(100.0));
+  // nps_change, the last two months with NPS answers: August (R09 9: NPS 100, SE 0) vs July
+  // (R07 10, R08 7: NPS 50, SE = 100 sqrt((0.5 + 0 − 0.5²) / 2) = 35.355): +50 points, SE
+  // sqrt(35.355² + 0²), 95 % interval 50 ± 1.959964 × 35.355 = [−19.30, 119.30].
+  const metric_result* change = find(r, "nps_change");
+  REQUIRE(change != nullptr);
+  CHECK(*change->value == Approx(50.0));
+  REQUIRE(change->ci);
+  CHECK(change->ci->low == Approx(50.0 - 1.959964 * 35.35534).epsilon(1e-5));
+  CHECK(change->ci->high == Approx(50.0 + 1.959964 * 35.35534).epsilon(1e-5));
 }
 
 TEST_CASE("report: the example company's service figures", "[report][company]") {
