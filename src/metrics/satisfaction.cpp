@@ -54,8 +54,10 @@ std::optional<interval> proportion::wilson(double z) const noexcept {
   const double centre = p + z2 / (2.0 * nn);
   const double half = z * std::sqrt(p * (1.0 - p) / nn + z2 / (4.0 * nn * nn));
   const double scale = 1.0 + z2 / nn;
-  return interval{std::max(0.0, (centre - half) / scale), std::min(1.0, (centre + half) / scale),
-                  std::erf(z / std::sqrt(2.0))};
+  // At p = 0 and p = 1 the bound on that side is exactly 0 or 1 (rounding would leave 1 − ε).
+  const double low = hits == 0 ? 0.0 : std::max(0.0, (centre - half) / scale);
+  const double high = hits == n ? 1.0 : std::min(1.0, (centre + half) / scale);
+  return interval{low, high, std::erf(z / std::sqrt(2.0))};
 }
 
 csat_result csat(std::span<const double> scores, const csat_options& options) {
