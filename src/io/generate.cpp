@@ -11,6 +11,8 @@
 
 #include "crm/error.hpp"
 
+#include "generate_detail.hpp"
+
 namespace crm::io {
 namespace {
 
@@ -81,7 +83,9 @@ struct order {
 
 /// Each customer's first purchase and its repeat purchases while alive: the first min(K, J) of K
 /// uniform times in the rest of the window, K ~ Poisson(rate · rest), J ~ Geometric(dropout).
-std::vector<order> draw_orders(const population& p, double days, std::mt19937_64& rng) {
+std::vector<order> draw_orders(const population& p, double days, std::mt19937_64& rng,
+                               std::vector<std::uint8_t>& dropped) {
+  dropped.assign(p.first.size(), 0);
   std::vector<order> orders;
   orders.reserve(p.first.size() * 5 / 2);  // about 2.3 orders a customer
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
@@ -95,6 +99,7 @@ std::vector<order> draw_orders(const population& p, double days, std::mt19937_64
     times.resize(static_cast<std::size_t>(k));
     for (double& t : times) t = uniform(rng) * rest;
     const auto repeats = static_cast<std::ptrdiff_t>(std::min(k, j));
+    dropped[c] = j <= k ? 1 : 0;  // died after its j-th repeat purchase, inside the window
     std::partial_sort(times.begin(), times.begin() + repeats, times.end());
     const auto customer = static_cast<std::uint32_t>(c);
     orders.push_back({p.first[c], customer});
@@ -178,8 +183,10 @@ class row_writer {
 /// gamma-gamma amount (cents, at least 1), drawn in time order.
 generate_summary write_orders(const generate_options& options, const population& p,
                               const std::vector<order>& orders, std::mt19937_64& rng,
-                              const std::function<void(std::string_view)>& sink) {
+                              const std::function<void(std::string_view)>& sink,
+                              detail::simulated_company* company) {
   const std::vector<std::uint64_t> ids = draw_customer_ids(p.first.size(), rng);
+  if (company != nullptr) company->ids = ids;
   std::uniform_int_distribution<int> order_gap(1, 2);
   std::gamma_distribution<double> spend(spend_p, 1.0);
   generate_summary s;
@@ -198,6 +205,7 @@ generate_summary write_orders(const generate_options& options, const population&
     const std::int64_t cents = std::max<std::int64_t>(std::llround(std::min(z * 100.0, 1e15)), 1);
     s.revenue_cents += cents;
     out.add(ids[o.customer], order_id, cents);
+    if (company != nullptr) company->orders.push_back({day, o.customer, cents});
   }
   out.flush();
   return s;
@@ -205,14 +213,29 @@ generate_summary write_orders(const generate_options& options, const population&
 
 }  // namespace
 
-generate_summary generate_orders(const generate_options& options,
-                                 const std::function<void(std::string_view)>& sink) {
+namespace detail {
+
+generate_summary simulate(const generate_options& options,
+                          const std::function<void(std::string_view)>& sink,
+                          simulated_company* company) {
   validate(options);
   std::mt19937_64 rng(options.seed);
   const auto days = static_cast<double>(options.days);
   const population p = draw_population(static_cast<std::size_t>(options.customers), days, rng);
-  const std::vector<order> orders = sort_by_time(draw_orders(p, days, rng), options.days);
-  return write_orders(options, p, orders, rng, sink);
+  std::vector<std::uint8_t> dropped;
+  const std::vector<order> orders = sort_by_time(draw_orders(p, days, rng, dropped), options.days);
+  if (company != nullptr) {
+    company->dropped = std::move(dropped);
+    company->orders.reserve(orders.size());
+  }
+  return write_orders(options, p, orders, rng, sink, company);
+}
+
+}  // namespace detail
+
+generate_summary generate_orders(const generate_options& options,
+                                 const std::function<void(std::string_view)>& sink) {
+  return detail::simulate(options, sink, nullptr);
 }
 
 }  // namespace crm::io

@@ -1,5 +1,10 @@
+#include <algorithm>
+#include <array>
 #include <cstdio>
+#include <functional>
 #include <memory>
+#include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -18,8 +23,63 @@ struct generate_settings {
   std::string start = "2023-01-01";
   std::int32_t days = 731;
   std::string output = "-";
+  std::vector<std::string> tables{"orders"};
+  std::string output_dir;
   bool quiet = false;
 };
+
+constexpr std::array<std::string_view, 7> table_names = {
+    "orders", "customers", "surveys", "tickets", "leads", "costs", "retention_actions"};
+
+/// The sink of a table in company_sinks.
+std::function<void(std::string_view)>& sink_of(io::company_sinks& s, std::string_view table) {
+  if (table == "customers") return s.customers;
+  if (table == "surveys") return s.surveys;
+  if (table == "tickets") return s.tickets;
+  if (table == "leads") return s.leads;
+  if (table == "costs") return s.costs;
+  if (table == "retention_actions") return s.retention_actions;
+  return s.orders;
+}
+
+/// --tables all|LIST -> the table names, in the fixed order.
+std::vector<std::string_view> wanted_tables(const std::vector<std::string>& list) {
+  std::vector<std::string_view> out;
+  for (const std::string_view name : table_names) {
+    const bool all = std::find(list.begin(), list.end(), "all") != list.end();
+    if (all || std::find(list.begin(), list.end(), name) != list.end()) out.push_back(name);
+  }
+  return out;
+}
+
+/// Writes every table of --tables to --output-dir (or the one table to -o), each atomically.
+void run_company(const generate_settings& s, const io::generate_options& o) {
+  const std::vector<std::string_view> tables = wanted_tables(s.tables);
+  std::vector<std::unique_ptr<io::atomic_file>> files;
+  io::company_sinks sinks;
+  for (const std::string_view t : tables) {
+    const std::string path =
+        s.output_dir.empty() ? s.output : s.output_dir + "/" + std::string(t) + ".csv";
+    files.push_back(std::make_unique<io::atomic_file>(path));
+    io::atomic_file* f = files.back().get();
+    sink_of(sinks, t) = [f](std::string_view chunk) { f->write(chunk); };
+  }
+  io::company_summary g;
+  try {
+    g = io::generate_company(o, sinks);
+  } catch (const invalid_input& e) {
+    throw CLI::ValidationError("generate", e.what());
+  }
+  for (auto& f : files) f->commit();
+  if (s.quiet) return;
+  const std::string line = fmt::format(
+      "customers={} rows={} revenue={}.{:02} first={} last={} | customers.csv={} surveys.csv={} "
+      "tickets.csv={} leads.csv={} costs.csv={} retention_actions.csv={}\n",
+      g.orders.customers, g.orders.rows, g.orders.revenue_cents / 100, g.orders.revenue_cents % 100,
+      format_date(g.orders.first), format_date(g.orders.last), g.customers, g.surveys, g.tickets,
+      g.leads, g.costs, g.retention_actions);
+  std::fputs(line.c_str(), stderr);
+}
 
 /// Generates into the output file (published only when complete) and prints the summary line.
 void run_generate(const generate_settings& s) {
@@ -30,6 +90,14 @@ void run_generate(const generate_settings& s) {
   o.seed = s.seed;
   o.start = *start;
   o.days = s.days;
+  const std::vector<std::string_view> tables = wanted_tables(s.tables);
+  if (tables.size() > 1 && s.output_dir.empty()) {
+    throw CLI::ValidationError("--tables", "more than one table needs --output-dir DIR");
+  }
+  if (tables.size() != 1 || tables.front() != "orders" || !s.output_dir.empty()) {
+    run_company(s, o);
+    return;
+  }
   io::atomic_file out(s.output);
   io::generate_summary g;
   try {
@@ -56,7 +124,9 @@ void add_generate_command(CLI::App& app) {
       "  crm-metrics generate --customers 1000 -o orders.csv\n"
       "  crm-metrics generate --customers 4300000 --seed 42 -o tx_10m.csv   about 10M rows\n"
       "  crm-metrics generate --customers 500 --start 2024-01-01 --days 365 | crm-metrics report "
-      "-");
+      "-\n"
+      "  crm-metrics generate --customers 2000 --tables all --output-dir company/ && crm-metrics "
+      "report company/");
   cmd->add_option("--customers", s->customers, "Customers to simulate (each buys at least once)")
       ->required()
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{0xFFFFFFFF}));
@@ -68,6 +138,16 @@ void add_generate_command(CLI::App& app) {
       ->check(CLI::Range(1, 36500));
   cmd->add_option("-o,--output", s->output, "Write here atomically (- = standard output)")
       ->capture_default_str();
+  cmd->add_option("--tables", s->tables,
+                  "Tables to write, a comma list of orders, customers, surveys, tickets, leads, "
+                  "costs, retention_actions, or all (the same simulated company)")
+      ->delimiter(',')
+      ->capture_default_str()
+      ->check(CLI::IsMember({"all", "orders", "customers", "surveys", "tickets", "leads", "costs",
+                             "retention_actions"}));
+  cmd->add_option("--output-dir", s->output_dir,
+                  "Write each table to DIR/<table>.csv, atomically (needed for several tables)")
+      ->check(CLI::ExistingDirectory);
   cmd->add_flag("--quiet", s->quiet, "Do not print the summary line on stderr");
   cmd->callback([s] { run_generate(*s); });
 }

@@ -36,4 +36,32 @@ struct generate_summary {
 generate_summary generate_orders(const generate_options& options,
                                  const std::function<void(std::string_view)>& sink);
 
+/// Where generate_company writes each table (CSV text in chunks); an empty function = not
+/// wanted (the table is still drawn, so each table's bytes depend only on the options).
+struct company_sinks {
+  std::function<void(std::string_view)> orders, customers, surveys, tickets, leads, costs,
+      retention_actions;
+};
+
+/// Rows written per table.
+struct company_summary {
+  generate_summary orders;
+  std::uint64_t customers = 0, surveys = 0, tickets = 0, leads = 0, costs = 0,
+                retention_actions = 0;
+};
+
+/// The orders of generate_orders (byte-identical for the same options) and, for the same
+/// customers, every other table kind (docs/cli.md "generate"), headers in canonical names:
+/// customers (created_at = first order, acquisition channel, region, churned_at = last order +
+/// 90 days for customers the model lets die, when inside the window); surveys (wide: nps, csat,
+/// ces, q_product, q_service, q_speed; 20 % of orders answered 1-7 days later, survivors
+/// promote more); tickets (10 % of orders, response ~ Exp(2 h), resolution ~ Exp(24 h), open
+/// when not resolved by the window's end, 25 % complaints); leads (every customer a won lead
+/// 0-30 days before the first order, plus Poisson(1.5) lost or open leads each); costs (monthly
+/// acquisition per channel = its new customers × 40/30/20/10/5 ± 20 %, marketing 1000 and
+/// retention 500 ± 20 %); retention actions (60 days without an order: retained if the
+/// customer orders again, lost after 30 more days, else pending). The tables come from their
+/// own random stream seeded from the seed. Throws as generate_orders.
+company_summary generate_company(const generate_options& options, const company_sinks& sinks);
+
 }  // namespace crm::io
