@@ -273,7 +273,10 @@ void group_tables(const report& r, std::string_view lang, bool md, std::string& 
                                                    "first_response_time_median",
                                                    "leads",
                                                    "conversion_rate",
-                                                   "cac"};
+                                                   "cac",
+                                                   "funnel_reached",
+                                                   "funnel_step_conversion",
+                                                   "funnel_conversion"};
   std::map<std::string, std::map<std::string, std::map<std::string, std::string>>> by;
   std::map<std::string, std::set<std::string>> present;
   for (const metric_result& m : r.metrics) {

@@ -7,7 +7,7 @@
 namespace crm::io::detail {
 namespace {
 
-constexpr std::array<metric_info, 60> catalog{{
+constexpr std::array<metric_info, 63> catalog{{
     // orders and value
     {"customers", "orders", "Customers", "客户数"},
     {"orders", "orders", "Orders", "订单数"},
@@ -67,6 +67,11 @@ constexpr std::array<metric_info, 60> catalog{{
     {"leads", "acquisition", "Leads", "线索数"},
     {"conversion_rate", "acquisition", "Lead conversion rate", "线索转化率"},
     {"time_to_convert_median", "acquisition", "Time to convert (median)", "转化时长（中位数）"},
+    {"funnel_reached", "acquisition", "Funnel: leads reaching the stage", "漏斗：到达该阶段线索数"},
+    {"funnel_step_conversion", "acquisition", "Funnel: conversion from the stage before",
+     "漏斗：阶段转化率"},
+    {"funnel_conversion", "acquisition", "Funnel: conversion from the first stage",
+     "漏斗：累计转化率"},
     {"new_customer_growth", "acquisition", "New-customer growth", "新客户增长率"},
     {"customer_base_growth", "acquisition", "Customer-base growth", "客户总量增长率"},
     // cost

@@ -162,6 +162,56 @@ void emit_leads(const table& t, const conversions& c, const row_slice& s, slice_
   e.put("time_to_convert_median", median, "days", timed, "converted leads of the cohort");
 }
 
+std::string folded(std::string_view text) {
+  std::string t(text);
+  std::transform(t.begin(), t.end(), t.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  return t;
+}
+
+/// The funnel over --funnel-stages: a lead's stage text gives its furthest stage; a converted
+/// lead reached the last stage; other stage texts (lost, ...) are unknown.
+void emit_funnel(const table& t, const conversions& c, const section_context& ctx, report& r) {
+  const std::vector<std::string>& stages = ctx.options.funnel_stages;
+  if (stages.empty()) return;
+  const column* stage = t.find("stage");
+  if (stage == nullptr) stage = t.find("status");
+  if (stage == nullptr) {
+    r.notes.push_back(t.source + ": --funnel-stages needs a stage or status column");
+    return;
+  }
+  std::vector<std::int32_t> reached;
+  const column* created = t.find("created_at");
+  for (std::size_t i = 0; i < t.rows; ++i) {
+    if (created->ints[i] != missing_int64 && day_of_seconds(created->ints[i]) >= ctx.as_of)
+      continue;
+    const std::string text = folded(stage->text(i));
+    std::int32_t k = -1;
+    for (std::size_t s = 0; s < stages.size(); ++s) {
+      if (folded(stages[s]) == text) k = static_cast<std::int32_t>(s);
+    }
+    if (k < 0 && c.converted[i] != 0) k = static_cast<std::int32_t>(stages.size()) - 1;
+    reached.push_back(k);
+  }
+  const funnel_result f = funnel(reached, stages.size());
+  for (std::size_t s = 0; s < stages.size(); ++s) {
+    const row_slice slice{std::nullopt, {{"stage", std::to_string(s + 1) + " " + stages[s]}}, {}};
+    slice_emitter e{r.metrics, slice};
+    e.put("funnel_reached", static_cast<double>(f.steps[s].reached), "leads", f.steps[s].reached,
+          "leads at this stage or later");
+    e.put("funnel_step_conversion", f.steps[s].from_previous, "ratio",
+          s == 0 ? f.steps[0].reached : f.steps[s - 1].reached,
+          "reached / reached the stage before");
+    e.put("funnel_conversion", f.steps[s].from_first, "ratio", f.steps[0].reached,
+          "reached / reached the first stage");
+  }
+  if (f.unknown > 0) {
+    r.notes.push_back(t.source + ": " + std::to_string(f.unknown) +
+                      " leads have a stage outside --funnel-stages (e.g. lost) and are left out of "
+                      "the funnel");
+  }
+}
+
 }  // namespace
 
 void add_lead_section(const table& t, const section_context& ctx, report& r) {
@@ -176,6 +226,7 @@ void add_lead_section(const table& t, const section_context& ctx, report& r) {
     slice_emitter e{r.metrics, s};
     emit_leads(t, c, s, e);
   }
+  emit_funnel(t, c, ctx, r);
 }
 
 }  // namespace crm::io::detail

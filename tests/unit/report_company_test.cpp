@@ -164,3 +164,56 @@ TEST_CASE("report: a ticket resolved before it was created is rejected with the 
                     Catch::Matchers::StartsWith("t.csv:3:3: ") &&
                         Catch::Matchers::Contains("before it was created"));
 }
+
+TEST_CASE("report: long-form surveys (score + survey_type + question_id)", "[report][surveys]") {
+  // Respondent A answers NPS 10, CSAT 4 and two CSI items 10 and 1 (on 1..10); B answers NPS 3
+  // and one CSI item 7; C answers CSAT 2.
+  // NPS: 1 promoter, 1 detractor of 2 → 0. CSAT: 4 and 2 → 1 of 2 satisfied.
+  // CSI per respondent: A (100 + 0) / 2 = 50, B (7 − 1)/9 × 100 = 66.667 → mean 58.333.
+  const char* text =
+      "response_id,responded_at,survey_type,question_id,score\n"
+      "A,2024-05-01,NPS,q1,10\n"
+      "A,2024-05-01,CSAT,q2,4\n"
+      "A,2024-05-01,csi,quality,10\n"
+      "A,2024-05-01,csi,service,1\n"
+      "B,2024-05-02,nps,q1,3\n"
+      "B,2024-05-02,csi,quality,7\n"
+      "C,2024-05-03,csat,q2,2\n";
+  std::vector<crm::io::read_result> in;
+  in.push_back(crm::io::read_table_from_memory("long.csv", text));
+  REQUIRE(in.back().data.kind() == crm::io::table_kind::surveys);
+  const report r = crm::io::build_report(in, {});
+  CHECK(value(r, "nps") == Approx(0.0).margin(1e-12));
+  CHECK(find(r, "nps")->n == 2);
+  CHECK(value(r, "csat") == Approx(0.5));
+  CHECK(value(r, "csi") == Approx((50.0 + 600.0 / 9.0) / 2.0));
+  CHECK(find(r, "csi")->n == 2);
+}
+
+TEST_CASE("report: a bare score column is read by its scale, or as --survey-type says",
+          "[report][surveys]") {
+  // Answers 1..5 only: CSAT (4 and 5 of 1, 4, 5, 2 → 2 of 4).
+  std::vector<crm::io::read_result> in;
+  in.push_back(crm::io::read_table_from_memory(
+      "s.csv", "responded_at,score\n2024-01-01,1\n2024-01-02,4\n2024-01-03,5\n2024-01-04,2\n"));
+  const report csat = crm::io::build_report(in, {});
+  CHECK(value(csat, "csat") == Approx(0.5));
+  CHECK(find(csat, "nps")->status == metric_status::not_computable);
+  // The same answers as NPS on request: 4 detractors → −100.
+  crm::io::report_options o;
+  o.survey_type = "nps";
+  CHECK(value(crm::io::build_report(in, o), "nps") == Approx(-100.0));
+}
+
+TEST_CASE("report: the lead funnel over --funnel-stages", "[report][company]") {
+  crm::io::report_options o;
+  o.funnel_stages = {"open", "won"};
+  const report r = company(o);
+  // leads.csv status: 3 open, 12 won, 5 lost (lost is not a stage: left out). Reached "open" =
+  // 3 + 12 = 15, "won" = 12; step conversion 12 / 15.
+  CHECK(value(r, "funnel_reached", std::nullopt, {{"stage", "1 open"}}) == 15.0);
+  CHECK(value(r, "funnel_reached", std::nullopt, {{"stage", "2 won"}}) == 12.0);
+  CHECK(value(r, "funnel_step_conversion", std::nullopt, {{"stage", "2 won"}}) ==
+        Approx(12.0 / 15.0));
+  CHECK(value(r, "funnel_conversion", std::nullopt, {{"stage", "2 won"}}) == Approx(0.8));
+}

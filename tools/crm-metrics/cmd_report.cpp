@@ -34,6 +34,7 @@ struct metric_settings {
   std::string business_hours;
   std::string work_days = "1-5";
   std::vector<std::string> holidays;
+  std::vector<std::string> funnel_stages;
   input_settings input;
 };
 
@@ -84,6 +85,10 @@ void add_metric_options(CLI::App& cmd, metric_settings& s, bool full) {
         ->capture_default_str();
     cmd.add_option("--csi-scale", s.csi_scale, "Scale MIN-MAX of every CSI item (q_ columns)")
         ->capture_default_str();
+    cmd.add_option("--funnel-stages", s.funnel_stages,
+                   "Lead pipeline stages in order, a comma list (e.g. "
+                   "lead,qualified,proposal,won): the funnel from the leads' stage column")
+        ->delimiter(',');
     cmd.add_option("--business-hours", s.business_hours,
                    "Also report ticket times in working hours HH:MM-HH:MM, e.g. 09:00-18:00");
     cmd.add_option("--work-days", s.work_days,
@@ -188,6 +193,7 @@ io::report_options to_report_options(const metric_settings& s) {
   o.gross_margin = s.margin;
   o.survey_type = s.survey_type;
   o.skip_bad_rows = s.input.on_error == "skip";
+  o.funnel_stages = s.funnel_stages;
   o.csat_scale = scale_of(s.csat_scale, "--csat-scale");
   o.csi_scale = scale_of(s.csi_scale, "--csi-scale");
   if (!s.business_hours.empty()) {

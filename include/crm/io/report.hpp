@@ -31,6 +31,8 @@ struct report_options {
   /// What a bare surveys `score` column answers ("nps", "csat", "ces"); empty = infer from
   /// its values (0..10 with a 0 or an answer above 7: NPS; 1..5: CSAT), said in the notes.
   std::string survey_type;
+  /// Pipeline stages in order for the lead funnel (`--funnel-stages`); empty = no funnel.
+  std::vector<std::string> funnel_stages;
   std::pair<double, double> csat_scale{1.0, 5.0};  ///< CSAT answer scale
   std::pair<double, double> csi_scale{1.0, 10.0};  ///< scale of every CSI item (q_ columns)
   /// `--on-error skip`: a row whose dates contradict each other (a lead converted, a ticket
