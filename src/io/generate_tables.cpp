@@ -51,8 +51,8 @@ customer_facts facts_of(const simulated_company& c, std::mt19937_64& rng) {
   }
   std::discrete_distribution<int> channel(channel_share.begin(), channel_share.end());
   std::uniform_int_distribution<int> region(0, static_cast<int>(regions.size()) - 1);
-  f.channel.resize(n);
-  f.region.resize(n);
+  f.channel.assign(n, 0);
+  f.region.assign(n, 0);
   for (std::size_t i = 0; i < n; ++i) {
     f.channel[i] = static_cast<std::uint8_t>(channel(rng));
     f.region[i] = static_cast<std::uint8_t>(region(rng));
