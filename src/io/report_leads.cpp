@@ -219,7 +219,10 @@ void add_lead_section(const table& t, const section_context& ctx, report& r) {
   report_options opts = ctx.options;
   if (t.find("source") != nullptr &&
       std::find(opts.by.begin(), opts.by.end(), "source") == opts.by.end()) {
-    opts.by.insert(opts.by.begin(), "source");  // leads per source, always
+    std::vector<std::string> by(1, "source");  // leads per source, always
+    by.reserve(opts.by.size() + 1);
+    for (const std::string& name : opts.by) by.push_back(name);
+    opts.by = std::move(by);
   }
   const section_context lead_ctx{ctx.inputs, opts, ctx.as_of, ctx.orders_report};
   for (const row_slice& s : slices_of(t, t.find("created_at"), lead_ctx, r.notes)) {
