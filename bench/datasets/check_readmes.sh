@@ -44,6 +44,13 @@ row support-tickets resolution_time_mean "$(pick "$TMP/tickets.json" resolution_
 row support-tickets resolution_rate "$(pick "$TMP/tickets.json" resolution_rate)" "3724/5000 = 0.7448"
 row support-tickets service_satisfaction "$(pick "$TMP/tickets.json" service_satisfaction)" "0.3904 (n 3724)"
 
+K="$DATA/support-tickets/kaggle_customer_support_tickets_subset.csv"
+run kaggle --by channel "$K"
+row kaggle-tickets-subset tickets "$(pick "$TMP/kaggle.json" tickets)" "2769"
+row kaggle-tickets-subset service_satisfaction "$(pick "$TMP/kaggle.json" service_satisfaction)" "0.3926 (n 2769)"
+row kaggle-tickets-subset "tickets, channel=Email" "$(pick "$TMP/kaggle.json" tickets channel=Email)" "720"
+row kaggle-tickets-subset "tickets, channel=Chat" "$(pick "$TMP/kaggle.json" tickets channel=Chat)" "674"
+
 run funnel --on-error skip "$DATA/olist-marketing-funnel/"
 row olist-marketing-funnel leads "$(pick "$TMP/funnel.json" leads)" "8000"
 row olist-marketing-funnel conversion_rate "$(pick "$TMP/funnel.json" conversion_rate)" "842/8000 = 0.10525"

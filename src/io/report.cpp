@@ -186,7 +186,8 @@ void settle_not_computable(report& r, bool has_orders) {
 
 /// The main date column of a table (for the default as-of date without orders).
 const column* event_time(const table& t) {
-  for (const char* name : {"order_at", "responded_at", "created_at", "entered_at"}) {
+  for (const char* name : {"order_at", "responded_at", "created_at", "entered_at", "resolved_at",
+                           "first_response_at"}) {
     const column* c = t.find(name);
     if (c != nullptr && c->storage == column_storage::int64) return c;
   }

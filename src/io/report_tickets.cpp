@@ -100,10 +100,23 @@ ticket_data ticket_data_of(const table& t, const report_options& o,
   std::size_t bad_resolution = 0;
   std::size_t ignored = 0;
   const bool skip = o.skip_bad_rows;
-  const column& created = *timestamps(t, "created_at");
+  const column* created_at = timestamps(t, "created_at");
   const column* responded = timestamps(t, "first_response_at");
   const column* resolved = timestamps(t, "resolved_at");
   if (resolved == nullptr) resolved = timestamps(t, "closed_at");
+  if (created_at == nullptr) {
+    // Without creation times there are no durations; resolution comes from the end times.
+    if (resolved != nullptr) {
+      d.resolved.resize(t.rows);
+      for (std::size_t i = 0; i < t.rows; ++i) d.resolved[i] = resolved->ints[i] != missing_int64;
+      d.resolved_from = resolved->header + " present";
+    }
+    notes.push_back(t.source +
+                    ": no ticket creation time; response and resolution times need "
+                    "tickets.created_at");
+    return d;
+  }
+  const column& created = *created_at;
   const business_calendar* cal = o.business_hours ? &o.calendar : nullptr;
   if (responded != nullptr) {
     d.response = spans(t, created, *responded, "first_response_at", nullptr, skip, bad_response);

@@ -89,7 +89,7 @@ constexpr column_spec surveys_columns[] = {
 constexpr column_spec tickets_columns[] = {
     {"ticket_id", vt::id, true, "ticket or case number", "工单编号"},
     {"customer_id", vt::id, false, "requester's customer identifier", "客户ID"},
-    {"created_at", vt::timestamp, true, "when the ticket was opened", "创建时间"},
+    {"created_at", vt::timestamp, false, "when the ticket was opened", "创建时间"},
     {"first_response_at", vt::timestamp, false, "first agent response", "首次响应时间"},
     {"resolved_at", vt::timestamp, false, "when the ticket was resolved", "解决时间"},
     {"closed_at", vt::timestamp, false, "when the ticket was closed", "关闭时间"},
@@ -166,6 +166,8 @@ constexpr std::string_view summary_facts[] = {
 constexpr std::string_view only_responded_at[] = {"responded_at"};
 constexpr std::string_view survey_scores[] = {"score", "nps", "csat", "ces"};
 constexpr std::string_view only_ticket_id[] = {"ticket_id"};
+constexpr std::string_view ticket_times[] = {"created_at", "first_response_at", "resolved_at",
+                                             "closed_at"};
 constexpr std::string_view only_created_at[] = {"created_at"};
 constexpr std::string_view only_lead_id[] = {"lead_id"};
 constexpr std::string_view any_period[] = {"period", "period_start"};
@@ -186,7 +188,7 @@ constexpr detail::table_requirement requirement_list[] = {
     {tk::surveys, "responded_at", only_responded_at},
     {tk::surveys, "score|nps|csat|ces", survey_scores},
     {tk::tickets, "ticket_id", only_ticket_id},
-    {tk::tickets, "created_at", only_created_at},
+    {tk::tickets, "created_at|first_response_at|resolved_at|closed_at", ticket_times},
     {tk::leads, "lead_id", only_lead_id},
     {tk::leads, "created_at", only_created_at},
     {tk::costs, "period", any_period},

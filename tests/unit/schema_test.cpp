@@ -419,18 +419,17 @@ TEST_CASE("map_headers: support ticket exports", "[schema][files]") {
   CHECK(canonical_of(m, "first_response_minutes") == "first_response_minutes");
   CHECK(canonical_of(m, "month").empty());
 
-  // No ticket creation time: Date_of_Purchase is the purchase, not the ticket. Not recognised.
+  // No ticket creation time (Date_of_Purchase is the purchase, not the ticket), but response and
+  // resolution times: still tickets (counts, ratings, resolution; no durations without creation).
   const auto kaggle = map_csv(
       "Ticket_ID,Customer_Name,Customer_Email,Customer_Age,Customer_Gender,Product_Purchased,"
       "Date_of_Purchase,Ticket_Type,Ticket_Subject,Ticket_Priority,Ticket_Channel,"
       "First_Response_Time,Time_to_Resolution,Customer_Satisfaction_Rating");
-  CHECK(kaggle.kind == table_kind::unknown);
-  CHECK(kaggle.missing_required == std::vector<std::string>{"created_at"});
-  CHECK(kaggle.candidates.front().first == table_kind::tickets);
+  CHECK(kaggle.kind == table_kind::tickets);
+  CHECK(kaggle.missing_required.empty());
   CHECK(canonical_of(kaggle, "First_Response_Time") == "first_response_at");
   CHECK(canonical_of(kaggle, "Time_to_Resolution") == "resolved_at");
   CHECK(canonical_of(kaggle, "Date_of_Purchase").empty());
-  CHECK(has_note(kaggle, "closest is tickets (missing created_at)"));
 }
 
 TEST_CASE("map_headers: Olist marketing leads", "[schema][files]") {
