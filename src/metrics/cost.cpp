@@ -1,14 +1,18 @@
 #include "crm/cost.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 
 #include "crm/error.hpp"
-#include "crm/orders.hpp"
 
 namespace crm {
 namespace {
+
+constexpr std::int64_t missing_money = std::numeric_limits<std::int64_t>::min();
+constexpr double e4_per_unit = 10000.0;
 
 void non_negative(const char* function, const char* name, std::int64_t v) {
   if (v < 0) {
@@ -24,9 +28,41 @@ void finite_non_negative(const char* function, const char* name, double v) {
   }
 }
 
-std::optional<double> per(std::int64_t money_e4, std::uint64_t count) {
+/// money_e4 / 10000 / count in one rounding: the divisor 10000 × count is exact in a double up
+/// to count = 2^53 / 10^4 (about 9 × 10^11), so the result is the correctly rounded quotient of
+/// the exact integer sum whenever |money_e4| <= 2^53.
+std::optional<double> per(std::int64_t money_e4, std::uint64_t count) noexcept {
   if (count == 0) return std::nullopt;
-  return money_from_e4(money_e4) / static_cast<double>(count);
+  return static_cast<double>(money_e4) / (e4_per_unit * static_cast<double>(count));
+}
+
+/// Throws unless `o` is one of the three outcomes (the span may hold any byte).
+void check_outcome(retention_outcome o, std::size_t row) {
+  if (o != retention_outcome::lost && o != retention_outcome::retained &&
+      o != retention_outcome::pending) {
+    throw invalid_input("unknown retention outcome",
+                        {"retention_actions", "outcome", static_cast<std::int64_t>(row),
+                         std::to_string(static_cast<int>(o))});
+  }
+}
+
+/// Adds the cost of row `row` to `r` (missing: counted; negative or an overflowing sum: throws).
+void add_cost(std::int64_t c, std::size_t row, retention_result& r) {
+  if (c == missing_money) {
+    ++r.missing_cost;
+    return;
+  }
+  if (c < 0) {
+    throw invalid_input(
+        "a retention cost cannot be negative",
+        {"retention_actions", "cost", static_cast<std::int64_t>(row), std::to_string(c)});
+  }
+  if (c > std::numeric_limits<std::int64_t>::max() - r.cost_e4) {
+    throw invalid_input(
+        "the retention costs add up beyond the int64 range of 1/10000 units",
+        {"retention_actions", "cost", static_cast<std::int64_t>(row), std::to_string(c)});
+  }
+  r.cost_e4 += c;
 }
 
 }  // namespace
@@ -45,6 +81,7 @@ std::optional<double> marketing_roi(std::int64_t revenue_e4, std::int64_t market
   non_negative("marketing_roi", "revenue", revenue_e4);
   non_negative("marketing_roi", "marketing_spend", marketing_spend_e4);
   if (marketing_spend_e4 == 0) return std::nullopt;
+  // Both >= 0, so the difference cannot overflow; the one division is the only rounding.
   return static_cast<double>(revenue_e4 - marketing_spend_e4) /
          static_cast<double>(marketing_spend_e4);
 }
@@ -78,41 +115,27 @@ std::optional<double> ltv_cac_ratio(double ltv, double cac_value) {
 }
 
 std::optional<double> retention_result::cost_per_retained() const noexcept {
-  if (!has_cost || success.hits == 0) return std::nullopt;
-  return money_from_e4(cost_e4) / static_cast<double>(success.hits);
+  if (!has_cost) return std::nullopt;
+  return per(cost_e4, success.hits);
 }
 
 retention_result retention_actions(const retention_actions_view& actions,
                                    const retention_options& options) {
-  if (!actions.cost.empty()) {
+  const bool has_cost = !actions.cost.empty();
+  if (has_cost) {
     require_same_length("retention_actions", "outcome", actions.outcome.size(), "cost",
                         actions.cost.size());
   }
   retention_result r;
-  r.has_cost = !actions.cost.empty();
+  r.has_cost = has_cost;
   for (std::size_t i = 0; i < actions.outcome.size(); ++i) {
     const retention_outcome o = actions.outcome[i];
-    if (o != retention_outcome::lost && o != retention_outcome::retained &&
-        o != retention_outcome::pending) {
-      throw invalid_input("unknown retention outcome",
-                          {"retention_actions", "outcome", static_cast<std::int64_t>(i),
-                           std::to_string(static_cast<int>(o))});
-    }
-    if (o == retention_outcome::pending) ++r.pending;
-    if (o != retention_outcome::pending || !options.exclude_pending) ++r.success.n;
-    if (o == retention_outcome::retained) ++r.success.hits;
-    if (!r.has_cost) continue;
-    const std::int64_t c = actions.cost[i];
-    if (c == std::numeric_limits<std::int64_t>::min()) {
-      ++r.missing_cost;
-      continue;
-    }
-    if (c < 0) {
-      throw invalid_input(
-          "a retention cost cannot be negative",
-          {"retention_actions", "cost", static_cast<std::int64_t>(i), std::to_string(c)});
-    }
-    r.cost_e4 += c;
+    check_outcome(o, i);
+    const bool pending = o == retention_outcome::pending;
+    r.pending += pending ? 1U : 0U;
+    r.success.n += pending && options.exclude_pending ? 0U : 1U;
+    r.success.hits += o == retention_outcome::retained ? 1U : 0U;
+    if (has_cost) add_cost(actions.cost[i], i, r);
   }
   return r;
 }
