@@ -88,6 +88,29 @@ json rfm_json(const report_rfm& f) {
 
 }  // namespace
 
+json scorecard_json(const report_scorecard& c) {
+  json kpis = json::array();
+  for (const report_kpi& k : c.kpis) {
+    json j;
+    j["metric"] = k.spec.metric;
+    j["weight"] = k.spec.weight;
+    j["target"] = k.spec.target;
+    j["direction"] = k.spec.direction == kpi_direction::lower_is_better ? "lower" : "higher";
+    j["period"] = k.period ? json(*k.period) : json(nullptr);
+    j["actual"] = k.result.actual ? json(*k.result.actual) : json(nullptr);
+    j["achievement"] = k.result.achievement ? json(*k.result.achievement) : json(nullptr);
+    j["status"] = to_string(k.result.status);
+    j["reason"] = k.result.reason.empty() ? json(nullptr) : json(k.result.reason);
+    kpis.push_back(std::move(j));
+  }
+  json j;
+  j["score"] = c.score ? json(*c.score) : json(nullptr);
+  j["status"] = to_string(c.worst);
+  j["achievement_cap"] = c.achievement_cap;
+  j["kpis"] = kpis;
+  return j;
+}
+
 std::string render_json(const report& r, std::string_view lang) {
   json j;
   j["schema_version"] = 1;
@@ -106,6 +129,7 @@ std::string render_json(const report& r, std::string_view lang) {
   j["metrics"] = metrics;
   j["cohorts"] = r.cohorts ? cohorts_json(*r.cohorts) : json(nullptr);
   j["rfm"] = r.rfm ? rfm_json(*r.rfm) : json(nullptr);
+  if (r.scorecard) j["scorecard"] = scorecard_json(*r.scorecard);
   j["notes"] = r.notes;
   return j.dump(1) + "\n";
 }

@@ -330,6 +330,33 @@ void not_computed(const report& r, std::string_view lang, bool md, std::string& 
   }
 }
 
+void scorecard_table(const report& r, std::string_view lang, bool md, std::string& out) {
+  if (!r.scorecard) return;
+  const bool zh = lang == "zh";
+  text_table t({zh ? "KPI" : "KPI", zh ? "实际" : "actual", zh ? "目标" : "target",
+                zh ? "达成率" : "achievement", zh ? "状态" : "status", zh ? "原因" : "reason"});
+  for (const report_kpi& k : r.scorecard->kpis) {
+    const metric_info info = metric_label(k.spec.metric);
+    metric_result actual;
+    actual.unit = k.unit;
+    actual.value = k.result.actual;
+    metric_result target;
+    target.unit = k.unit;
+    target.value = k.spec.target;
+    t.add({std::string(zh ? info.zh : info.en) + (k.period ? " (" + *k.period + ")" : ""),
+           value_text(actual, r.currency), value_text(target, r.currency),
+           k.result.achievement ? fmt::format("{:.1f} %", *k.result.achievement * 100.0) : "-",
+           to_string(k.result.status), k.result.reason.empty() ? "-" : k.result.reason});
+  }
+  const std::string score =
+      r.scorecard->score ? fmt::format("{:.1f}", *r.scorecard->score) : std::string("-");
+  out += heading(std::string(family_heading("scorecard", lang)) + " (" +
+                     (zh ? "综合得分 " : "score ") + score + ", " + to_string(r.scorecard->worst) +
+                     ")",
+                 md);
+  out += t.render(md);
+}
+
 }  // namespace
 
 std::string number_text(double v) {
@@ -350,6 +377,7 @@ std::string render_text(const report& r, std::string_view lang, bool md) {
                 with_commas(std::to_string(in.rejected))});
   }
   out += inputs.render(md);
+  scorecard_table(r, lang, md, out);
   whole_range(r, lang, md, out);
   period_table(r, lang, md, out);
   cohort_table(r, lang, md, out);

@@ -64,6 +64,23 @@ std::string render_cohorts(const report& r, report_format format, std::string_vi
   return detail::render_text(only, lang, format == report_format::markdown);
 }
 
+std::string render_scorecard(const report& r, report_format format, std::string_view lang) {
+  if (!r.scorecard) return {};
+  report only;
+  only.generator = r.generator;
+  only.as_of = r.as_of;
+  only.period = r.period;
+  only.currency = r.currency;
+  only.inputs = r.inputs;
+  only.scorecard = r.scorecard;
+  for (const metric_result& m : r.metrics) {
+    if (m.id == "kpi_score") only.metrics.push_back(m);
+  }
+  only.notes = r.notes;
+  if (format == report_format::json) return render_report(only, format, lang);
+  return detail::render_text(only, lang, format == report_format::markdown);
+}
+
 std::string rfm_customers(std::span<const read_result> inputs, const report_options& options,
                           report_format format) {
   const read_result& in = orders_input(inputs);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "crm/error.hpp"
@@ -9,13 +10,11 @@
 namespace crm {
 namespace {
 
+/// Six significant digits: 33.3333, 0.75, 120.
 std::string number(double v) {
-  std::string s = std::to_string(v);
-  if (s.find('.') != std::string::npos) {
-    while (s.back() == '0') s.pop_back();
-    if (s.back() == '.') s.pop_back();
-  }
-  return s;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
 }
 
 void check(const kpi& k, const scorecard_options& o) {

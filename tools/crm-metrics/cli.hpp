@@ -37,7 +37,11 @@ void add_input_options(CLI::App& command, input_settings& settings);
 /// the rejects file when asked.
 void report_rejects(const io::read_result& result, const input_settings& settings);
 
+/// The exit code a command asks for when it completed without an error (check: 0, 1 or 2).
+int& completed_exit_code();
+
 void add_report_command(CLI::App& app);
+void add_check_command(CLI::App& app);
 void add_rfm_command(CLI::App& app);
 void add_cohorts_command(CLI::App& app);
 void add_generate_command(CLI::App& app);

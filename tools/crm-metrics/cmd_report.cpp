@@ -1,9 +1,13 @@
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "crm/error.hpp"
+#include "crm/io/config.hpp"
+#include "crm/io/input_error.hpp"
 #include "crm/io/output.hpp"
 #include "crm/io/report.hpp"
 
@@ -35,7 +39,13 @@ struct metric_settings {
   std::string work_days = "1-5";
   std::vector<std::string> holidays;
   std::vector<std::string> funnel_stages;
+  std::string config;
   input_settings input;
+  CLI::App* command = nullptr;  ///< to tell options given on the command line from defaults
+
+  [[nodiscard]] bool given(const char* option) const {
+    return command != nullptr && command->count(option) > 0;
+  }
 };
 
 void add_metric_options(CLI::App& cmd, metric_settings& s, bool full) {
@@ -70,6 +80,10 @@ void add_metric_options(CLI::App& cmd, metric_settings& s, bool full) {
       ->capture_default_str()
       ->check(CLI::IsMember({"default", "rfm"}));
   if (full) {
+    cmd.add_option("--config", s.config,
+                   "A crm-metrics.json config (docs/config.md): variants, parameters, scorecard; "
+                   "command-line options override it")
+        ->check(CLI::ExistingFile);
     cmd.add_option("--by", s.by, "Every whole-range metric per value of this column (repeatable)");
     cmd.add_option("--repeat-within", s.repeat_within,
                    "Also report the repeat purchase rate within N days of the first order");
@@ -173,33 +187,53 @@ business_calendar calendar_of(const metric_settings& s) {
   return c;
 }
 
-io::report_options to_report_options(const metric_settings& s) {
-  io::report_options o;
+/// The config file of --config, read once; nullopt without one. Config errors are usage errors.
+std::optional<io::config> config_of(const metric_settings& s) {
+  if (s.config.empty()) return std::nullopt;
+  try {
+    return io::load_config(s.config);
+  } catch (const io::file_error&) {
+    throw;
+  } catch (const ::crm::invalid_input& bad) {
+    throw CLI::ValidationError("--config", bad.what());
+  }
+}
+
+/// The config's options, overridden by every option given on the command line.
+io::report_options to_report_options(const metric_settings& s,
+                                     const std::optional<io::config>& file = std::nullopt) {
+  io::report_options o = file ? file->report : io::report_options{};
+  const bool no_file = !file;
+  const auto use = [&](const char* option) { return no_file || s.given(option); };
   if (!s.as_of.empty()) {
     const auto day = parse_iso_date(s.as_of);
     if (!day) throw CLI::ValidationError("--as-of", "expects YYYY-MM-DD, got '" + s.as_of + "'");
     o.as_of = *day;
   }
-  o.period = *parse_period_kind(s.period);
-  o.by = s.by;
-  o.inactivity_days = s.inactivity_days;
-  o.churn_denominator = s.churn_base == "start"            ? churn_base::start
-                        : s.churn_base == "start_plus_new" ? churn_base::start_plus_new
-                                                           : churn_base::average;
-  o.churn_include_new = s.churn_include_new;
-  o.repeat_within_days = s.repeat_within;
-  o.rfm_m = s.rfm_monetary == "total" ? rfm_monetary::total : rfm_monetary::mean;
-  o.rfm_segments = s.segments;
-  o.gross_margin = s.margin;
-  o.survey_type = s.survey_type;
-  o.skip_bad_rows = s.input.on_error == "skip";
-  o.funnel_stages = s.funnel_stages;
-  o.csat_scale = scale_of(s.csat_scale, "--csat-scale");
-  o.csi_scale = scale_of(s.csi_scale, "--csi-scale");
+  if (use("--period")) o.period = *parse_period_kind(s.period);
+  if (use("--by")) o.by = s.by;
+  if (use("--inactivity-days")) o.inactivity_days = s.inactivity_days;
+  if (use("--churn-base")) {
+    o.churn_denominator = s.churn_base == "start"            ? churn_base::start
+                          : s.churn_base == "start_plus_new" ? churn_base::start_plus_new
+                                                             : churn_base::average;
+  }
+  if (use("--churn-include-new")) o.churn_include_new = s.churn_include_new;
+  if (use("--repeat-within")) o.repeat_within_days = s.repeat_within;
+  if (use("--rfm-monetary")) {
+    o.rfm_m = s.rfm_monetary == "total" ? rfm_monetary::total : rfm_monetary::mean;
+  }
+  if (use("--segments")) o.rfm_segments = s.segments;
+  if (use("--margin")) o.gross_margin = s.margin;
+  if (use("--survey-type")) o.survey_type = s.survey_type;
+  if (use("--csat-scale")) o.csat_scale = scale_of(s.csat_scale, "--csat-scale");
+  if (use("--csi-scale")) o.csi_scale = scale_of(s.csi_scale, "--csi-scale");
   if (!s.business_hours.empty()) {
     o.business_hours = true;
     o.calendar = calendar_of(s);
   }
+  if (use("--funnel-stages")) o.funnel_stages = s.funnel_stages;
+  o.skip_bad_rows = s.input.on_error == "skip";
   return o;
 }
 
@@ -227,8 +261,14 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& args) {
   return files;
 }
 
-std::vector<io::read_result> read_inputs(const metric_settings& s) {
-  const io::read_options options = to_read_options(s.input);
+std::vector<io::read_result> read_inputs(const metric_settings& s,
+                                         const std::optional<io::config>& cfg = std::nullopt) {
+  input_settings input = s.input;
+  if (cfg && cfg->tz && !s.given("--tz")) input.tz = *cfg->tz;
+  if (cfg) {
+    for (const auto& [canonical, header] : cfg->map) input.maps.push_back(canonical + "=" + header);
+  }
+  const io::read_options options = to_read_options(input);
   std::vector<io::read_result> results;
   for (const std::string& file : expand_inputs(s.files)) {
     results.push_back(io::read_table(file, options));
@@ -251,6 +291,7 @@ CLI::App* metric_command(CLI::App& app, metric_settings& s, const char* name, co
   CLI::App* cmd = app.add_subcommand(name, about);
   cmd->footer(std::string("Examples:\n") + examples);
   add_metric_options(*cmd, s, full);
+  s.command = cmd;
   s.format = formats.front();
   cmd->add_option("--format", s.format, format_help)
       ->capture_default_str()
@@ -259,11 +300,22 @@ CLI::App* metric_command(CLI::App& app, metric_settings& s, const char* name, co
 }
 
 /// Reads the inputs, builds the report and writes what `render` makes of it.
+/// Reads the inputs and builds the report, with the config's scorecard when it has one.
+io::report build(const metric_settings& s) {
+  const std::optional<io::config> file = config_of(s);
+  const io::report_options options = to_report_options(s, file);
+  const std::vector<io::read_result> inputs = read_inputs(s, file);
+  io::report r = io::build_report(inputs, options);
+  if (file && file->currency && r.currency.empty()) r.currency = *file->currency;
+  if (file && !file->kpis.empty()) {
+    io::add_scorecard(r, file->kpis, file->kpi_on_last_period, file->scorecard);
+  }
+  return r;
+}
+
 template <typename Render>
 void write_report(const metric_settings& s, Render render) {
-  const io::report_options options = to_report_options(s);
-  const std::vector<io::read_result> inputs = read_inputs(s);
-  io::write_file_atomic(s.output, render(io::build_report(inputs, options)));
+  io::write_file_atomic(s.output, render(build(s)));
 }
 
 }  // namespace
@@ -281,6 +333,35 @@ void add_report_command(CLI::App& app) {
         write_report(*s, [&](const io::report& r) {
           return io::render_report(r, format_of(s->format), s->lang);
         });
+      });
+}
+
+void add_check_command(CLI::App& app) {
+  auto s = std::make_shared<metric_settings>();
+  metric_command(app, *s, "check",
+                 "Judge the KPI scorecard of --config: exit 0 all ok, 1 a warning, 2 an alert",
+                 "  crm-metrics check --config crm-metrics.json examples/data/\n"
+                 "  crm-metrics check --config kpis.json --format json -o scorecard.json exports/\n"
+                 "  crm-metrics check --config kpis.json exports/ || mail -s 'KPI breach' ops",
+                 {"text", "json", "md"}, "text, json or md", true)
+      ->callback([s] {
+        if (s->config.empty()) {
+          throw CLI::ValidationError("check", "needs --config FILE with a scorecard");
+        }
+        const io::report r = build(*s);
+        if (!r.scorecard) {
+          throw CLI::ValidationError("--config", s->config + " has no scorecard.kpis");
+        }
+        io::write_file_atomic(s->output, io::render_scorecard(r, format_of(s->format), s->lang));
+        int code = 0;
+        for (const io::report_kpi& k : r.scorecard->kpis) {
+          if (k.result.status == kpi_status::ok) continue;
+          const std::string line = std::string("crm-metrics check: ") + to_string(k.result.status) +
+                                   ": " + k.result.reason + "\n";
+          std::fputs(line.c_str(), stderr);
+          code = std::max(code, k.result.status == kpi_status::alert ? 2 : 1);
+        }
+        completed_exit_code() = code;
       });
 }
 

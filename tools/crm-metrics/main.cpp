@@ -62,9 +62,12 @@ int main(int argc, char** argv) {
       "  crm-metrics generate --customers 1000 -o o.csv   a realistic synthetic export\n"
       "  crm-metrics inspect examples/data/orders.csv     what is this export?\n"
       "  crm-metrics schema --lang zh                     recognised tables and header aliases\n"
-      "Exit codes: 0 ok, 64 usage, 65 bad input data, 66 missing input, 74 I/O error.\n"
+      "  crm-metrics check --config kpis.json dir/        KPI scorecard; exit 1 warn, 2 alert\n"
+      "Exit codes: 0 ok, 1 check: a KPI warns, 2 check: a KPI alerts, 64 usage, 65 bad input\n"
+      "data, 66 missing input, 74 I/O error.\n"
       "Docs: docs/cli.md");
   crm::cli::add_report_command(app);
+  crm::cli::add_check_command(app);
   crm::cli::add_rfm_command(app);
   crm::cli::add_cohorts_command(app);
   crm::cli::add_generate_command(app);
@@ -84,5 +87,10 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     return fail(std::string("internal error: ") + e.what(), crm::io::exit_code::io);
   }
-  return 0;
+  return crm::cli::completed_exit_code();
+}
+
+int& crm::cli::completed_exit_code() {
+  static int code = 0;
+  return code;
 }

@@ -12,6 +12,7 @@
 #include "crm/result.hpp"
 #include "crm/retention.hpp"
 #include "crm/rfm.hpp"
+#include "crm/scorecard.hpp"
 #include "crm/service.hpp"
 
 namespace crm::io {
@@ -70,6 +71,22 @@ struct report_rfm {
   std::string preset;
 };
 
+/// One KPI of the report's scorecard, judged.
+struct report_kpi {
+  kpi spec;
+  kpi_result result;
+  std::string unit;                   ///< the metric's unit
+  std::optional<std::string> period;  ///< the period judged, nullopt = the whole range
+};
+
+/// The scorecard section (docs/config.md): each KPI and the weighted score.
+struct report_scorecard {
+  std::vector<report_kpi> kpis;
+  std::optional<double> score;
+  kpi_status worst = kpi_status::ok;
+  double achievement_cap = 1.2;
+};
+
 /// The report model every renderer reads (METRICS.md "JSON report shape").
 struct report {
   std::string generator;  ///< "crm-metrics X.Y.Z"
@@ -80,6 +97,7 @@ struct report {
   std::vector<metric_result> metrics;  ///< whole range first, then per period, then per group
   std::optional<report_cohorts> cohorts;
   std::optional<report_rfm> rfm;
+  std::optional<report_scorecard> scorecard;
   std::vector<std::string> notes;  ///< what was excluded or assumed, in plain words
 };
 
@@ -89,6 +107,13 @@ struct report {
 /// (e.g. two currencies, as_of before the last order).
 [[nodiscard]] report build_report(std::span<const read_result> inputs,
                                   const report_options& options);
+
+/// Judges `kpis` on the report's metrics and adds the scorecard and the `kpi_score` metric. A KPI
+/// is judged on the metric's first whole-range value, or (on_last_period[i]) on its last
+/// complete period's value; its per-period values feed `consecutive` and `max_change`. A metric
+/// without a value is status `missing`. `on_last_period` may be empty (all whole range).
+void add_scorecard(report& r, std::span<const kpi> kpis,
+                   std::span<const std::uint8_t> on_last_period, const scorecard_options& options);
 
 /// Output format of render_report.
 enum class report_format : std::uint8_t { text, json, csv, markdown };
@@ -102,6 +127,11 @@ enum class report_format : std::uint8_t { text, json, csv, markdown };
 /// has no cohorts.
 [[nodiscard]] std::string render_cohorts(const report& r, report_format format,
                                          std::string_view lang);
+
+/// The scorecard alone (the `check` command): text / Markdown (inputs, scorecard table, notes)
+/// or JSON (the report shape with only `kpi_score` and `scorecard`). Empty without a scorecard.
+[[nodiscard]] std::string render_scorecard(const report& r, report_format format,
+                                           std::string_view lang);
 
 /// Per-customer RFM of the first orders table among `inputs`: customer_id, recency_days,
 /// frequency, monetary, r, f, m, segment; rows in customer-id order; csv or json. Throws
