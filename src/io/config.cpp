@@ -320,6 +320,10 @@ std::string closest(std::string_view key, const std::vector<std::string>& valid)
         diagonal = up;
       }
     }
+    // A key cut short or run on ("inactivity" for "inactivity_days") is close too.
+    const bool prefix = key.size() >= 4 && (std::string_view(v).starts_with(key) ||
+                                            key.starts_with(std::string_view(v)));
+    if (prefix && row[v.size()] >= best_distance) row[v.size()] = best_distance - 1;
     if (row[v.size()] < best_distance) {
       best_distance = row[v.size()];
       best = v;
