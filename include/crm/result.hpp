@@ -35,6 +35,12 @@ struct metric_result {
   std::string variant;  ///< definition variant used, e.g. "top2box"
   metric_status status = metric_status::ok;
   std::string reason;  ///< why not ok, e.g. "needs surveys.score"
+  /// Per-period values: the change from the previous period of the same metric, variant and
+  /// group that has a value (value − previous); nullopt for the first or without a value.
+  std::optional<double> change;
+  /// change / |previous|; nullopt when previous is 0 or there is no change.
+  std::optional<double> change_ratio;
+  std::optional<std::string> previous_period;  ///< the period `change` compares with
 
   /// A result with a value.
   [[nodiscard]] static metric_result ok(std::string id, double value, std::string unit,

@@ -34,6 +34,13 @@ json metric_json(const metric_result& m, std::string_view lang) {
   j["variant"] = m.variant;
   j["status"] = std::string(to_string(m.status));
   j["reason"] = m.reason.empty() ? json(nullptr) : json(m.reason);
+  if (m.period) {
+    j["change"] = m.change
+                      ? json{{"from", *m.previous_period},
+                             {"absolute", *m.change},
+                             {"relative", m.change_ratio ? json(*m.change_ratio) : json(nullptr)}}
+                      : json(nullptr);
+  }
   return j;
 }
 

@@ -22,7 +22,7 @@ namespace {
 bool looks_numeric(const std::string& cell) {
   if (cell.empty() || cell == "-") return true;
   const char first = cell[0];
-  return (first >= '0' && first <= '9') || (first == '-' && cell.size() > 1);
+  return (first >= '0' && first <= '9') || ((first == '-' || first == '+') && cell.size() > 1);
 }
 
 /// A table of text cells printed with aligned columns (numbers right-aligned) or as Markdown.
@@ -214,6 +214,39 @@ void period_table(const report& r, std::string_view lang, bool md, std::string& 
   }
 }
 
+/// The last period of each per-period metric against the period before (first variant, no group).
+void trend_table(const report& r, std::string_view lang, bool md, std::string& out) {
+  std::string last;
+  for (const metric_result& m : r.metrics) {
+    if (m.period && m.group.empty() && *m.period > last) last = *m.period;
+  }
+  if (last.empty()) return;
+  const bool zh = lang == "zh";
+  text_table t({std::string(phrase("metric", lang)), zh ? "上期" : "previous", last,
+                zh ? "变化" : "change", zh ? "变化率" : "relative"});
+  std::set<std::string> seen;
+  for (const metric_result& m : r.metrics) {
+    if (!m.period || *m.period != last || !m.group.empty() || !m.change) continue;
+    if (!seen.insert(m.id).second) continue;
+    const metric_info info = metric_label(m.id);
+    metric_result before = m;
+    before.value = *m.value - *m.change;
+    metric_result delta = m;
+    delta.value = m.change;
+    std::string change = m.unit == "ratio" ? fmt::format("{:+.1f} pt", *m.change * 100.0)
+                                           : value_text(delta, r.currency);
+    if (*m.change > 0 && change[0] != '+') change = "+" + change;
+    t.add({std::string(zh ? info.zh : info.en) + " (" + *m.previous_period + ")",
+           value_text(before, r.currency), value_text(m, r.currency), change,
+           m.change_ratio ? fmt::format("{:+.1f} %", *m.change_ratio * 100.0) : "-"});
+  }
+  if (t.empty()) return;
+  out += heading(std::string(zh ? "趋势" : "Trend") + " (" + last +
+                     (zh ? " 对比上期)" : " vs the period before)"),
+                 md);
+  out += t.render(md);
+}
+
 void cohort_table(const report& r, std::string_view lang, bool md, std::string& out) {
   if (!r.cohorts || r.cohorts->rows.empty()) return;
   constexpr std::size_t max_k = 12;
@@ -380,6 +413,7 @@ std::string render_text(const report& r, std::string_view lang, bool md) {
   scorecard_table(r, lang, md, out);
   whole_range(r, lang, md, out);
   period_table(r, lang, md, out);
+  trend_table(r, lang, md, out);
   cohort_table(r, lang, md, out);
   rfm_table(r, lang, md, out);
   group_tables(r, lang, md, out);

@@ -1,9 +1,12 @@
 #include "crm/io/report.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <map>
 #include <numeric>
 #include <set>
 #include <string>
+#include <tuple>
 
 #include "crm/error.hpp"
 #include "crm/io/table.hpp"
@@ -256,6 +259,27 @@ void add_table_section(const table& t, const detail::section_context& ctx, repor
   }
 }
 
+/// Every per-period value gets its change from the previous period of the same id, variant and
+/// group that has a value (issue 5: trends).
+void add_trends(report& r) {
+  std::map<std::tuple<std::string, std::string, detail::group_t>, std::vector<metric_result*>>
+      series;
+  for (metric_result& m : r.metrics) {
+    if (m.period && m.value) series[{m.id, m.variant, m.group}].push_back(&m);
+  }
+  for (auto& [key, list] : series) {
+    std::stable_sort(list.begin(), list.end(), [](const metric_result* a, const metric_result* b) {
+      return *a->period < *b->period;
+    });
+    for (std::size_t i = 1; i < list.size(); ++i) {
+      const double before = *list[i - 1]->value;
+      list[i]->change = *list[i]->value - before;
+      if (before != 0.0) list[i]->change_ratio = *list[i]->change / std::fabs(before);
+      list[i]->previous_period = list[i - 1]->period;
+    }
+  }
+}
+
 }  // namespace
 
 report build_report(std::span<const read_result> inputs, const report_options& options) {
@@ -290,6 +314,7 @@ report build_report(std::span<const read_result> inputs, const report_options& o
     if (in.data.kind() == table_kind::retention_actions) actions.push_back(&in.data);
   }
   if (!costs.empty() || !actions.empty()) detail::add_cost_section(costs, actions, ctx, r);
+  add_trends(r);
   settle_not_computable(r, orders != nullptr);
   return r;
 }

@@ -217,3 +217,23 @@ TEST_CASE("report: the lead funnel over --funnel-stages", "[report][company]") {
         Approx(12.0 / 15.0));
   CHECK(value(r, "funnel_conversion", std::nullopt, {{"stage", "2 won"}}) == Approx(0.8));
 }
+
+TEST_CASE("report: per-period values carry their change from the period before",
+          "[report][company]") {
+  const report r = company();
+  // Revenue: November 91.65 + 39.71 + 19.83 = 151.19, December 22.19 + 60.65 = 82.84:
+  // change −68.35, relative −68.35 / 151.19 = −0.45208.
+  const metric_result* dec = find(r, "revenue", "2024-12");
+  REQUIRE(dec != nullptr);
+  REQUIRE(dec->change);
+  CHECK(*dec->change == Approx(-68.35));
+  CHECK(*dec->change_ratio == Approx(-68.35 / 151.19));
+  CHECK(*dec->previous_period == "2024-11");
+  // The first period has no change; the whole range has none either.
+  CHECK_FALSE(find(r, "revenue", "2024-02")->change);
+  CHECK_FALSE(find(r, "revenue")->change);
+  // NPS per month: July 50 (10, 7), August 100 (9): +50 from 2024-07.
+  const metric_result* aug = find(r, "nps", "2024-08");
+  CHECK(*aug->change == Approx(50.0));
+  CHECK(*aug->previous_period == "2024-07");
+}
