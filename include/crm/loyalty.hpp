@@ -40,9 +40,11 @@ struct nps_result {
 };
 
 /// NPS (METRICS.md "Loyalty") from answers; NaN = no answer. Throws invalid_input naming the row
-/// and value for an answer outside 0..10 or not a whole number.
+/// and value for an answer outside 0..10 or not a whole number, and when options.z is not a
+/// positive finite number.
 [[nodiscard]] nps_result nps(std::span<const double> scores, const nps_options& options = {});
-/// NPS from counts (e.g. a published table).
+/// NPS from counts (e.g. a published table). Throws invalid_input for a bad options.z or counts
+/// whose sum overflows.
 [[nodiscard]] nps_result nps_from_counts(std::uint64_t promoters, std::uint64_t passives,
                                          std::uint64_t detractors, const nps_options& options = {});
 
@@ -55,7 +57,8 @@ struct nps_difference_result {
   double p_value = 1.0;
   interval ci;
 };
-/// nullopt when either side has no answer or both SEs are 0 (every answer identical in both).
+/// Computed from the counts of `a` and `b`. nullopt when either side has no answer or both SEs are
+/// 0 (every answer identical in both). Throws invalid_input when z is not positive and finite.
 [[nodiscard]] std::optional<nps_difference_result> nps_difference(const nps_result& a,
                                                                   const nps_result& b,
                                                                   double z = z_95);

@@ -17,7 +17,8 @@ struct proportion {
   std::uint64_t n = 0;     ///< base
   /// hits / n; nullopt when n = 0 (never 0 %).
   [[nodiscard]] std::optional<double> value() const noexcept;
-  /// Wilson score interval at `z` (default 95 %), clamped to [0, 1]; nullopt when n = 0.
+  /// Wilson score interval at `z` (default 95 %; a negative z counts as |z|), clamped to [0, 1];
+  /// nullopt when n = 0 or z is not finite.
   [[nodiscard]] std::optional<interval> wilson(double z = z_95) const noexcept;
 };
 
@@ -39,7 +40,8 @@ struct csat_result {
 
 /// CSAT (METRICS.md "Satisfaction"): NaN = no answer, excluded from n. Throws invalid_input
 /// naming the row and value for an answer outside the scale or not a whole number, and for
-/// options with scale_min >= scale_max or satisfied_from outside the scale.
+/// options with scale_min >= scale_max, scale ends that are not whole numbers or not finite, or
+/// satisfied_from outside the scale.
 [[nodiscard]] csat_result csat(std::span<const double> scores, const csat_options& options = {});
 
 /// Options of ces.
@@ -61,7 +63,8 @@ struct ces_result {
   std::uint64_t no_answer = 0;
 };
 
-/// CES (METRICS.md): NaN = no answer. Same errors as csat.
+/// CES (METRICS.md): NaN = no answer. Same errors as csat (low_effort_bound outside the scale,
+/// given or defaulted, included).
 [[nodiscard]] ces_result ces(std::span<const double> scores, const ces_options& options = {});
 
 /// One item (question, dimension) of a CSI: answers per respondent, NaN = no answer.
@@ -75,9 +78,10 @@ struct csi_item {
 /// CSI of a set of respondents.
 struct csi_result {
   std::optional<double> mean;  ///< mean index 0..100 over respondents; nullopt when n = 0
-  std::optional<interval> ci;  ///< normal interval of the mean (z_95), nullopt when n < 2
-  std::uint64_t n = 0;         ///< respondents with at least one answered item
-  std::uint64_t partial = 0;   ///< of those, respondents who skipped some item
+  /// normal interval of the mean (z_95), clamped to [0, 100]; nullopt when n < 2
+  std::optional<interval> ci;
+  std::uint64_t n = 0;        ///< respondents with at least one answered item
+  std::uint64_t partial = 0;  ///< of those, respondents who skipped some item
 };
 
 /// CSI (METRICS.md): each answer rescaled (x − min)/(max − min) × 100; per respondent the

@@ -133,6 +133,46 @@ void read_service(const node& n, report_options& r) {
   }
 }
 
+void read_csat(const node& n, report_options& r) {
+  n.only({"scale", "method", "satisfied_from"});
+  if (n.has("scale")) r.csat_scale = n.at("scale").scale();
+  if (n.has("method") && n.at("method").one_of({"top2box", "binary"}) == "binary") {
+    r.csat_scale = {0.0, 1.0};
+    r.csat_satisfied_from = 1.0;
+  }
+  if (n.has("satisfied_from")) r.csat_satisfied_from = n.at("satisfied_from").number();
+}
+
+void read_csi(const node& n, report_options& r) {
+  n.only({"scale", "weights"});
+  if (n.has("scale")) r.csi_scale = n.at("scale").scale();
+  if (!n.has("weights")) return;
+  const node w = n.at("weights");
+  if (!w.value.is_object()) w.fail("expected an object of item -> weight");
+  for (const auto& [item, v] : w.value.items()) {
+    const double weight = w.at(item).number();
+    if (!(weight > 0.0)) w.at(item).fail("expected a weight > 0");
+    r.csi_weights.emplace_back(item, weight);
+  }
+}
+
+std::vector<double> thresholds(const node& n) {
+  if (!n.value.is_array() || n.value.empty()) n.fail("expected a list of ascending thresholds");
+  std::vector<double> out;
+  for (std::size_t i = 0; i < n.value.size(); ++i) {
+    out.push_back(n.item(i).number());
+    if (i > 0 && !(out[i] > out[i - 1])) n.item(i).fail("thresholds must ascend");
+  }
+  return out;
+}
+
+void read_cuts(const node& n, report_options& r) {
+  n.only({"recency", "frequency", "monetary"});
+  if (n.has("recency")) r.rfm_recency_cuts = rfm_cuts{thresholds(n.at("recency"))};
+  if (n.has("frequency")) r.rfm_frequency_cuts = rfm_cuts{thresholds(n.at("frequency"))};
+  if (n.has("monetary")) r.rfm_monetary_cuts = rfm_cuts{thresholds(n.at("monetary"))};
+}
+
 void read_metrics(const node& n, report_options& r) {
   n.only({"churn", "repeat_within_days", "margin", "csat", "csi", "survey_type", "rfm", "service",
           "funnel_stages"});
@@ -144,23 +184,18 @@ void read_metrics(const node& n, report_options& r) {
     r.gross_margin = m.number();
     if (!(r.gross_margin >= 0.0 && r.gross_margin <= 1.0)) m.fail("expected a fraction 0..1");
   }
-  for (const char* survey : {"csat", "csi"}) {
-    if (!n.has(survey)) continue;
-    const node s = n.at(survey);
-    s.only({"scale"});
-    if (s.has("scale")) {
-      (std::string_view(survey) == "csat" ? r.csat_scale : r.csi_scale) = s.at("scale").scale();
-    }
-  }
+  if (n.has("csat")) read_csat(n.at("csat"), r);
+  if (n.has("csi")) read_csi(n.at("csi"), r);
   if (n.has("survey_type")) r.survey_type = n.at("survey_type").one_of({"nps", "csat", "ces"});
   if (n.has("rfm")) {
     const node f = n.at("rfm");
-    f.only({"monetary", "segments"});
+    f.only({"monetary", "segments", "cuts"});
     if (f.has("monetary")) {
       r.rfm_m = f.at("monetary").one_of({"mean", "total"}) == "total" ? rfm_monetary::total
                                                                       : rfm_monetary::mean;
     }
     if (f.has("segments")) r.rfm_segments = f.at("segments").one_of({"default", "rfm"});
+    if (f.has("cuts")) read_cuts(f.at("cuts"), r);
   }
   if (n.has("service")) read_service(n.at("service"), r);
   if (n.has("funnel_stages")) {

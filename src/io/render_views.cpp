@@ -94,6 +94,9 @@ std::string rfm_customers(std::span<const read_result> inputs, const report_opti
   rfm_options o;
   o.as_of = options.as_of.value_or(summary.max_day() + 1);
   o.monetary = options.rfm_m;
+  o.recency_cuts = options.rfm_recency_cuts;
+  o.frequency_cuts = options.rfm_frequency_cuts;
+  o.monetary_cuts = options.rfm_monetary_cuts;
   const rfm_table t = rfm_scores(summary, o, orders.tie_rank);
   const std::vector<rfm_rule> rules =
       options.rfm_segments == "rfm" ? r_rfm_segments() : default_segments();

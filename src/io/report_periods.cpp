@@ -147,6 +147,9 @@ void add_rfm(const order_section& s, report& r) {
   rfm_options o;
   o.as_of = s.as_of;
   o.monetary = s.options.rfm_m;
+  o.recency_cuts = s.options.rfm_recency_cuts;
+  o.frequency_cuts = s.options.rfm_frequency_cuts;
+  o.monetary_cuts = s.options.rfm_monetary_cuts;
   const rfm_table t = rfm_scores(s.summary, o, s.orders.tie_rank);
   if (t.customer.empty()) return;
   report_rfm out;

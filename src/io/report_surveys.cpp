@@ -225,6 +225,7 @@ void emit_satisfaction(const table& t, const survey_answers& a, const row_slice&
     csat_options co;
     co.scale_min = o.csat_scale.first;
     co.scale_max = o.csat_scale.second;
+    co.satisfied_from = o.csat_satisfied_from;
     const csat_result r = on_rows(t, "csat", s, [&] { return csat(v, co); });
     const std::string scale = fmt::format("{:g}..{:g}", co.scale_min, co.scale_max);
     e.put("csat", r.satisfied.value(), "ratio", r.satisfied.n,
@@ -250,11 +251,16 @@ void emit_satisfaction(const table& t, const survey_answers& a, const row_slice&
       item.scores = cells[k];
       item.scale_min = o.csi_scale.first;
       item.scale_max = o.csi_scale.second;
+      for (const auto& [name, weight] : o.csi_weights) {
+        const std::string& header = a.items[k].name;
+        if (name == header || "q_" + name == header || name == "q_" + header) item.weight = weight;
+      }
       items.push_back(item);
     }
     const csi_result r = on_rows(t, "q_", s, [&] { return csi(items); });
     e.put("csi", r.mean, "index", r.n,
-          fmt::format("equal weights, items on {:g}..{:g}; {}", o.csi_scale.first,
+          fmt::format("{} weights, items on {:g}..{:g}; {}",
+                      o.csi_weights.empty() ? "equal" : "configured", o.csi_scale.first,
                       o.csi_scale.second, a.csi_from),
           r.ci);
   }

@@ -1,7 +1,13 @@
+// Loyalty kernels (docs/metrics.md "Loyalty"): NPS with its standard error and interval, the
+// two-sample difference test and the recommendation rate. One pass over the answers, no
+// allocation; per answer the only branches are the blank test and the cold error branch.
 #include "crm/loyalty.hpp"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "crm/error.hpp"
@@ -9,74 +15,113 @@
 namespace crm {
 namespace {
 
-/// SE of p+ − p− (a fraction) for shares of n answers: sqrt(((p+ + p−) − (p+ − p−)²) / n).
+/// Shortest text that reads back as `v` ("11", "7.5", "-1", "inf").
+std::string number(double v) {
+  std::array<char, 32> buf{};
+  const auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+  return ec == std::errc{} ? std::string(buf.data(), end) : std::string("?");
+}
+
+void check_z(const char* function, double z) {
+  if (std::isfinite(z) && z > 0.0) {
+    return;
+  }
+  throw invalid_input("z " + number(z) + " must be a positive number (1.96 for 95 %)",
+                      {function, "z", -1, number(z)});
+}
+
+/// Two-sided coverage of ± z on the standard normal.
+double level_of(double z) { return std::erf(z / std::sqrt(2.0)); }
+
+/// SE of p+ − p− (a fraction) for `promoters` and `detractors` among n answers (counts may be
+/// fractional, as the adjusted ones): √(((p+ + p−) − (p+ − p−)²) / n).
 double se_of(double promoters, double detractors, double n) {
   const double p = promoters / n;
   const double d = detractors / n;
   return std::sqrt(std::max(0.0, (p + d) - (p - d) * (p - d)) / n);
 }
 
-void finish(nps_result& r, const nps_options& options) {
+/// Observed NPS and Wald SE, in points, of a result with n() > 0 (from its counts).
+struct observed {
+  double score = 0.0;
+  double se = 0.0;
+};
+observed observe(const nps_result& r) {
   const auto n = static_cast<double>(r.n());
-  if (r.n() == 0) return;
   const auto p = static_cast<double>(r.promoters);
   const auto d = static_cast<double>(r.detractors);
-  r.score = 100.0 * (p - d) / n;
-  r.se = 100.0 * se_of(p, d, n);
-  double centre = *r.score;
-  double se = *r.se;
-  if (options.method == nps_interval::adjusted_wald) {
-    // Rocks (2016): add 0.75 promoters, 1.5 passives, 0.75 detractors (n + 3).
-    const double na = n + 3.0;
-    centre = 100.0 * ((p + 0.75) - (d + 0.75)) / na;
-    se = 100.0 * se_of(p + 0.75, d + 0.75, na);
-  }
-  r.ci = interval{std::max(-100.0, centre - options.z * se),
-                  std::min(100.0, centre + options.z * se), std::erf(options.z / std::sqrt(2.0))};
+  return {100.0 * (p - d) / n, 100.0 * se_of(p, d, n)};
 }
 
-std::string number(double v) {
-  std::string s = std::to_string(v);
-  while (s.find('.') != std::string::npos && (s.back() == '0' || s.back() == '.')) {
-    const bool dot = s.back() == '.';
-    s.pop_back();
-    if (dot) break;
+/// Fills score, se and ci of `r` from its counts (nothing when n = 0).
+void finish(nps_result& r, const nps_options& options) {
+  if (r.n() == 0) {
+    return;
   }
-  return s;
+  const observed o = observe(r);
+  r.score = o.score;
+  r.se = o.se;
+  double centre = o.score;
+  double se = o.se;
+  if (options.method == nps_interval::adjusted_wald) {
+    // Rocks (2016): 0.75 promoter, 1.5 passive, 0.75 detractor added (n + 3), Wald on those
+    // shares, centred on the adjusted NPS; the reported score stays the observed one.
+    const double na = static_cast<double>(r.n()) + 3.0;
+    const double pa = static_cast<double>(r.promoters) + 0.75;
+    const double da = static_cast<double>(r.detractors) + 0.75;
+    centre = 100.0 * (pa - da) / na;
+    se = 100.0 * se_of(pa, da, na);
+  }
+  const double half = options.z * se;
+  r.ci = interval{std::max(-100.0, centre - half), std::min(100.0, centre + half),
+                  level_of(options.z)};
+}
+
+[[noreturn]] void throw_answer(std::size_t row, double v) {
+  const input_location where{"nps", "score", static_cast<std::int64_t>(row), number(v)};
+  if (v >= 0.0 && v <= 10.0) {
+    throw invalid_input("score " + number(v) + " is not a whole number (answers are 0..10)", where);
+  }
+  throw invalid_input("score " + number(v) + " is outside 0..10", where);
 }
 
 }  // namespace
 
 nps_result nps(std::span<const double> scores, const nps_options& options) {
-  nps_result r;
+  check_z("nps", options.z);
+  std::uint64_t blank = 0;
+  std::uint64_t promoters = 0;
+  std::uint64_t seven_up = 0;  // answers >= 7: passives and promoters
   for (std::size_t i = 0; i < scores.size(); ++i) {
     const double v = scores[i];
-    if (std::isnan(v)) {
-      ++r.no_answer;
+    if (std::isnan(v)) {  // blanks are rare or come in runs: a well-predicted branch
+      ++blank;
       continue;
     }
-    if (!(v >= 0.0 && v <= 10.0)) {
-      throw invalid_input("score " + number(v) + " is outside 0..10",
-                          {"nps", "score", static_cast<std::int64_t>(i), number(v)});
+    if (!(v >= 0.0 && v <= 10.0 && std::trunc(v) == v)) [[unlikely]] {
+      throw_answer(i, v);
     }
-    if (v != std::floor(v)) {
-      throw invalid_input("score " + number(v) + " is not a whole number",
-                          {"nps", "score", static_cast<std::int64_t>(i), number(v)});
-    }
-    if (v >= 9.0) {
-      ++r.promoters;
-    } else if (v >= 7.0) {
-      ++r.passives;
-    } else {
-      ++r.detractors;
-    }
+    // Counted without a branch (answers in random order would mispredict one).
+    promoters += static_cast<std::uint64_t>(v >= 9.0);
+    seven_up += static_cast<std::uint64_t>(v >= 7.0);
   }
+  nps_result r;
+  r.promoters = promoters;
+  r.passives = seven_up - promoters;
+  r.detractors = scores.size() - blank - seven_up;
+  r.no_answer = blank;
   finish(r, options);
   return r;
 }
 
 nps_result nps_from_counts(std::uint64_t promoters, std::uint64_t passives,
                            std::uint64_t detractors, const nps_options& options) {
+  check_z("nps_from_counts", options.z);
+  constexpr std::uint64_t most = std::numeric_limits<std::uint64_t>::max();
+  if (passives > most - promoters || detractors > most - promoters - passives) {
+    throw invalid_input("the three counts add up to more than 2^64 - 1 answers",
+                        {"nps_from_counts", "counts", -1, {}});
+  }
   nps_result r;
   r.promoters = promoters;
   r.passives = passives;
@@ -87,26 +132,34 @@ nps_result nps_from_counts(std::uint64_t promoters, std::uint64_t passives,
 
 std::optional<nps_difference_result> nps_difference(const nps_result& a, const nps_result& b,
                                                     double z) {
-  if (a.n() == 0 || b.n() == 0 || !a.se || !b.se) return std::nullopt;
-  const double se = std::sqrt(*a.se * *a.se + *b.se * *b.se);
-  if (se == 0.0) return std::nullopt;
+  check_z("nps_difference", z);
+  if (a.n() == 0 || b.n() == 0) {
+    return std::nullopt;
+  }
+  // From the counts, so a result filled by hand (counts only) works as well.
+  const observed oa = observe(a);
+  const observed ob = observe(b);
+  const double se = std::sqrt(oa.se * oa.se + ob.se * ob.se);
+  if (se == 0.0) {
+    return std::nullopt;
+  }
   nps_difference_result d;
-  d.difference = *b.score - *a.score;
+  d.difference = ob.score - oa.score;
   d.se = se;
   d.z = d.difference / se;
   d.p_value = std::erfc(std::fabs(d.z) / std::sqrt(2.0));
-  d.ci = interval{d.difference - z * se, d.difference + z * se, std::erf(z / std::sqrt(2.0))};
+  d.ci = interval{d.difference - z * se, d.difference + z * se, level_of(z)};
   return d;
 }
 
 proportion recommendation_rate(std::span<const std::uint8_t> would_recommend) {
-  proportion p;
+  std::uint64_t answered = 0;
+  std::uint64_t yes = 0;
   for (const std::uint8_t v : would_recommend) {
-    if (v > 1) continue;
-    ++p.n;
-    p.hits += v;
+    answered += v <= 1 ? 1U : 0U;
+    yes += v == 1 ? 1U : 0U;
   }
-  return p;
+  return {yes, answered};
 }
 
 }  // namespace crm

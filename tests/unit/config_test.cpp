@@ -97,3 +97,21 @@ TEST_CASE("closest, parse_scale, parse_hours, parse_work_days", "[config]") {
   CHECK(*crm::io::parse_work_days("1,3,5-7") == 0x75);
   CHECK_FALSE(crm::io::parse_work_days("0-5"));
 }
+
+TEST_CASE("parse_config: CSAT method, CSI weights, RFM cut points", "[config]") {
+  const auto c = parse_config(R"({"metrics": {
+      "csat": {"method": "binary"},
+      "csi": {"weights": {"quality": 2, "q_service": 1}},
+      "rfm": {"cuts": {"recency": [30, 90, 180, 365], "frequency": [1, 2, 4, 8]}}}})",
+                              "c.json");
+  CHECK(c.report.csat_scale == std::pair{0.0, 1.0});
+  CHECK(*c.report.csat_satisfied_from == 1.0);
+  REQUIRE(c.report.csi_weights.size() == 2);
+  CHECK(c.report.csi_weights[0] == std::pair<std::string, double>{"q_service", 1.0});
+  CHECK(c.report.rfm_recency_cuts->thresholds == std::vector<double>{30, 90, 180, 365});
+  CHECK_FALSE(c.report.rfm_monetary_cuts);
+  CHECK_THROWS_WITH(parse_config(R"({"metrics": {"rfm": {"cuts": {"frequency": [2, 1]}}}})", "c"),
+                    Contains("metrics.rfm.cuts.frequency[1]: thresholds must ascend"));
+  CHECK_THROWS_WITH(parse_config(R"({"metrics": {"csi": {"weights": {"quality": 0}}}})", "c"),
+                    Contains("metrics.csi.weights.quality: expected a weight > 0"));
+}

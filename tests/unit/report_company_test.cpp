@@ -237,3 +237,14 @@ TEST_CASE("report: per-period values carry their change from the period before",
   CHECK(*aug->change == Approx(50.0));
   CHECK(*aug->previous_period == "2024-07");
 }
+
+TEST_CASE("report: CSI weights from the options", "[report][company]") {
+  // Weights quality 2, service 1: per respondent (2 (x1 − 1) + (x2 − 1)) / 27 × 100 over the
+  // answered items. Numerators over 27 (x1, x2): R01 (9,8) 16+7=23, R02 (8,7) 14+6=20, R03 (6,5)
+  // 10+4=14, R04 (8,9) 14+8=22, R05 (4,3) 6+2=8, R06 (7,7) 12+6=18, R07 (10,9) 18+8=26, R08 (7,6)
+  // 12+5=17, R10 (8,8) 14+7=21; R09 answered quality 9 only: 8/9 = 24/27. Σ = 193 → mean
+  // 193 / 27 / 10 × 100 = 71.481.
+  crm::io::report_options o;
+  o.csi_weights = {{"quality", 2.0}, {"q_service", 1.0}};
+  CHECK(value(company(o), "csi") == Approx(193.0 / 270.0 * 100.0));
+}

@@ -35,6 +35,14 @@ struct report_options {
   /// Pipeline stages in order for the lead funnel (`--funnel-stages`); empty = no funnel.
   std::vector<std::string> funnel_stages;
   std::pair<double, double> csat_scale{1.0, 5.0};  ///< CSAT answer scale
+  /// Lowest satisfied CSAT answer; default the scale's max − 1 (top-2-box). `binary` (good/bad)
+  /// is scale 0..1 with satisfied_from 1.
+  std::optional<double> csat_satisfied_from;
+  /// CSI item weights by item name (the q_ column's header or canonical name, or the long form's
+  /// question_id); items not named weigh 1.
+  std::vector<std::pair<std::string, double>> csi_weights;
+  /// RFM cut points (replace the quintiles): recency days, frequency, monetary (currency units).
+  std::optional<rfm_cuts> rfm_recency_cuts, rfm_frequency_cuts, rfm_monetary_cuts;
   std::pair<double, double> csi_scale{1.0, 10.0};  ///< scale of every CSI item (q_ columns)
   /// `--on-error skip`: a row whose dates contradict each other (a lead converted, a ticket
   /// answered or resolved before it was created) is left out of the metrics it would break,
