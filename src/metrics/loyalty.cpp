@@ -5,22 +5,18 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cmath>
 #include <limits>
 #include <string>
 
 #include "crm/error.hpp"
 
+#include "text.hpp"
+
 namespace crm {
 namespace {
 
-/// Shortest text that reads back as `v` ("11", "7.5", "-1", "inf").
-std::string number(double v) {
-  std::array<char, 32> buf{};
-  const auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
-  return ec == std::errc{} ? std::string(buf.data(), end) : std::string("?");
-}
+std::string number(double v) { return detail::number_text(v); }
 
 void check_z(const char* function, double z) {
   if (std::isfinite(z) && z > 0.0) {

@@ -6,21 +6,17 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cmath>
 #include <string>
 
 #include "crm/error.hpp"
 
+#include "text.hpp"
+
 namespace crm {
 namespace {
 
-/// Shortest text that reads back as `v` ("11", "7.5", "-1", "inf", "nan").
-std::string number(double v) {
-  std::array<char, 32> buf{};
-  const auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
-  return ec == std::errc{} ? std::string(buf.data(), end) : std::string("?");
-}
+std::string number(double v) { return detail::number_text(v); }
 
 std::string scale_text(double lo, double hi) { return number(lo) + ".." + number(hi); }
 
