@@ -174,8 +174,8 @@ void read_cuts(const node& n, report_options& r) {
 }
 
 void read_metrics(const node& n, report_options& r) {
-  n.only({"churn", "repeat_within_days", "margin", "csat", "csi", "survey_type", "rfm", "service",
-          "funnel_stages"});
+  n.only({"churn", "repeat_within_days", "margin", "csat", "ces", "csi", "survey_type", "rfm",
+          "service", "funnel_stages"});
   if (n.has("churn")) read_churn(n.at("churn"), r);
   if (n.has("repeat_within_days"))
     r.repeat_within_days = n.at("repeat_within_days").count(1, 36500);
@@ -186,6 +186,13 @@ void read_metrics(const node& n, report_options& r) {
   }
   if (n.has("csat")) read_csat(n.at("csat"), r);
   if (n.has("csi")) read_csi(n.at("csi"), r);
+  if (n.has("ces")) {
+    const node c = n.at("ces");
+    c.only({"scale", "easy_end"});
+    if (c.has("scale")) r.ces_scale = c.at("scale").scale();
+    if (c.has("easy_end"))
+      r.ces_higher_is_easier = c.at("easy_end").one_of({"high", "low"}) == "high";
+  }
   if (n.has("survey_type")) r.survey_type = n.at("survey_type").one_of({"nps", "csat", "ces"});
   if (n.has("rfm")) {
     const node f = n.at("rfm");

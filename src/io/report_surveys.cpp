@@ -237,8 +237,13 @@ void emit_satisfaction(const table& t, const survey_answers& a, const row_slice&
   } else {
     const std::vector<double> v = gather(a.ces, s.rows);
     ces_options co;
+    co.scale_min = o.ces_scale.first;
+    co.scale_max = o.ces_scale.second;
+    co.higher_is_easier = o.ces_higher_is_easier;
     const ces_result r = on_rows(t, "ces", s, [&] { return ces(v, co); });
-    e.put("ces", r.mean, "score", r.low_effort.n, "mean on 1..7 (7 = least effort)");
+    e.put("ces", r.mean, "score", r.low_effort.n,
+          fmt::format("mean on {:g}..{:g} ({:g} = least effort)", co.scale_min, co.scale_max,
+                      co.higher_is_easier ? co.scale_max : co.scale_min));
   }
   if (a.items.empty()) {
     e.missing("csi", "index", "needs surveys q_<item> columns (or csi rows in the long form)");

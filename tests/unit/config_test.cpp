@@ -100,12 +100,14 @@ TEST_CASE("closest, parse_scale, parse_hours, parse_work_days", "[config]") {
 
 TEST_CASE("parse_config: CSAT method, CSI weights, RFM cut points", "[config]") {
   const auto c = parse_config(R"({"metrics": {
-      "csat": {"method": "binary"},
+      "csat": {"method": "binary"}, "ces": {"scale": [1, 5], "easy_end": "low"},
       "csi": {"weights": {"quality": 2, "q_service": 1}},
       "rfm": {"cuts": {"recency": [30, 90, 180, 365], "frequency": [1, 2, 4, 8]}}}})",
                               "c.json");
   CHECK(c.report.csat_scale == std::pair{0.0, 1.0});
   CHECK(*c.report.csat_satisfied_from == 1.0);
+  CHECK(c.report.ces_scale == std::pair{1.0, 5.0});
+  CHECK_FALSE(c.report.ces_higher_is_easier);
   REQUIRE(c.report.csi_weights.size() == 2);
   CHECK(c.report.csi_weights[0] == std::pair<std::string, double>{"q_service", 1.0});
   CHECK(c.report.rfm_recency_cuts->thresholds == std::vector<double>{30, 90, 180, 365});

@@ -248,3 +248,20 @@ TEST_CASE("report: CSI weights from the options", "[report][company]") {
   o.csi_weights = {{"quality", 2.0}, {"q_service", 1.0}};
   CHECK(value(company(o), "csi") == Approx(193.0 / 270.0 * 100.0));
 }
+
+TEST_CASE("report: CES scale and direction from the options", "[report][surveys]") {
+  // Answers 5 and 2 on the older 1..5 "how much effort" scale: mean 3.5, 1 = least effort; a 6
+  // would be out of that scale.
+  std::vector<crm::io::read_result> in;
+  in.push_back(
+      crm::io::read_table_from_memory("ces.csv", "responded_at,ces\n2024-01-01,5\n2024-01-02,2\n"));
+  crm::io::report_options o;
+  o.ces_scale = {1.0, 5.0};
+  o.ces_higher_is_easier = false;
+  const report r = crm::io::build_report(in, o);
+  CHECK(value(r, "ces") == Approx(3.5));
+  CHECK(find(r, "ces")->variant == "mean on 1..5 (1 = least effort)");
+  std::vector<crm::io::read_result> six;
+  six.push_back(crm::io::read_table_from_memory("ces.csv", "responded_at,ces\n2024-01-01,6\n"));
+  CHECK_THROWS_WITH(crm::io::build_report(six, o), Catch::Matchers::Contains("ces.csv:2:2: "));
+}

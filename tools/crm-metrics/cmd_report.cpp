@@ -35,6 +35,8 @@ struct metric_settings {
   std::string survey_type;
   std::string csat_scale = "1-5";
   std::string csi_scale = "1-10";
+  std::string ces_scale = "1-7";
+  std::string ces_easy_end = "high";
   std::string business_hours;
   std::string work_days = "1-5";
   std::vector<std::string> holidays;
@@ -97,6 +99,12 @@ void add_metric_options(CLI::App& cmd, metric_settings& s, bool full) {
     cmd.add_option("--csat-scale", s.csat_scale,
                    "CSAT answer scale MIN-MAX (top-2-box = MAX-1..MAX)")
         ->capture_default_str();
+    cmd.add_option("--ces-scale", s.ces_scale, "CES answer scale MIN-MAX")->capture_default_str();
+    cmd.add_option("--ces-easy-end", s.ces_easy_end,
+                   "Which end of the CES scale means least effort: high (the 1..7 agree scale) or "
+                   "low (the older 1..5 'how much effort' scale)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"high", "low"}));
     cmd.add_option("--csi-scale", s.csi_scale, "Scale MIN-MAX of every CSI item (q_ columns)")
         ->capture_default_str();
     cmd.add_option("--funnel-stages", s.funnel_stages,
@@ -228,6 +236,8 @@ io::report_options to_report_options(const metric_settings& s,
   if (use("--survey-type")) o.survey_type = s.survey_type;
   if (use("--csat-scale")) o.csat_scale = scale_of(s.csat_scale, "--csat-scale");
   if (use("--csi-scale")) o.csi_scale = scale_of(s.csi_scale, "--csi-scale");
+  if (use("--ces-scale")) o.ces_scale = scale_of(s.ces_scale, "--ces-scale");
+  if (use("--ces-easy-end")) o.ces_higher_is_easier = s.ces_easy_end == "high";
   if (!s.business_hours.empty()) {
     o.business_hours = true;
     o.calendar = calendar_of(s);

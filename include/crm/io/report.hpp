@@ -43,6 +43,8 @@ struct report_options {
   std::vector<std::pair<std::string, double>> csi_weights;
   /// RFM cut points (replace the quintiles): recency days, frequency, monetary (currency units).
   std::optional<rfm_cuts> rfm_recency_cuts, rfm_frequency_cuts, rfm_monetary_cuts;
+  std::pair<double, double> ces_scale{1.0, 7.0};  ///< CES answer scale
+  bool ces_higher_is_easier = true;  ///< false: the older "how much effort" scale (low = easy)
   std::pair<double, double> csi_scale{1.0, 10.0};  ///< scale of every CSI item (q_ columns)
   /// `--on-error skip`: a row whose dates contradict each other (a lead converted, a ticket
   /// answered or resolved before it was created) is left out of the metrics it would break,
