@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -24,17 +23,22 @@ namespace {
 using detail::simulated_company;
 using detail::simulated_order;
 
-constexpr std::array<std::string_view, 5> channels = {"search", "social", "referral", "email",
+constexpr std::array<std::string_view, 5> channels = {"paid_search", "social", "referral", "email",
                                                       "organic"};
 constexpr std::array<double, 5> channel_share = {0.35, 0.25, 0.15, 0.10, 0.15};
 constexpr std::array<double, 5> channel_cac = {40.0, 30.0, 20.0, 10.0, 5.0};  // spend per customer
 constexpr std::array<std::string_view, 4> regions = {"North", "South", "East", "West"};
-constexpr int churn_after_days = 90;  // a dead customer's churned_at: last order + 90 days
+constexpr int churn_after_days = 90;         // a dead customer's churned_at: last order + 90 days
+constexpr double sales_per_customer = 15.0;  // monthly budgets and costs of costs.csv
+constexpr double marketing_budget = 1000.0;
+constexpr double retention_budget = 500.0;
+constexpr double service_budget = 800.0;
+constexpr int at_risk_days = 60;  // retention actions: a repeat customer this long without orders
+constexpr int decide_days = 30;   // ... is retained when ordering within 30 more days, else lost
 
-/// Per customer: acquisition day, last order day, orders, channel, region.
+/// Per customer: acquisition day, last order day, channel, region.
 struct customer_facts {
   std::vector<day_t> first, last;
-  std::vector<std::uint32_t> orders;
   std::vector<std::uint8_t> channel, region;
 };
 
@@ -43,11 +47,9 @@ customer_facts facts_of(const simulated_company& c, std::mt19937_64& rng) {
   customer_facts f;
   f.first.assign(n, no_day);
   f.last.assign(n, no_day);
-  f.orders.assign(n, 0);
   for (const simulated_order& o : c.orders) {
     if (f.first[o.customer] == no_day) f.first[o.customer] = o.day;
     f.last[o.customer] = o.day;
-    ++f.orders[o.customer];
   }
   std::discrete_distribution<int> channel(channel_share.begin(), channel_share.end());
   std::uniform_int_distribution<int> region(0, static_cast<int>(regions.size()) - 1);
@@ -178,24 +180,28 @@ std::uint64_t write_tickets(const simulated_company& c, day_t end, std::mt19937_
   return out.finish();
 }
 
-/// Every customer is a won lead created 0..30 days before the first order; about 1.5 more
-/// leads per customer never convert (lost, or open when created in the last 30 days).
+/// Every customer is a won lead created 0..30 days before the first order (not before
+/// 0001-01-01); about 1.5 more leads per customer never convert (lost, or open when created in
+/// the last 30 days).
 std::uint64_t write_leads(const simulated_company& c, const customer_facts& f,
                           const generate_options& o, std::mt19937_64& rng,
                           const std::function<void(std::string_view)>& sink) {
+  constexpr std::uint32_t none = 0xFFFFFFFF;  // not converted (customer indices are below)
   struct lead {
     day_t created;
-    std::int64_t customer;  // -1: not converted
+    std::uint32_t customer;
     std::uint8_t channel;
   };
   std::vector<lead> leads;
+  leads.reserve(c.ids.size() * 5 / 2 + 16);
   std::uniform_int_distribution<int> before(0, 30), when(0, o.days - 1);
   std::discrete_distribution<int> channel(channel_share.begin(), channel_share.end());
   std::poisson_distribution<int> others(1.5);
   for (std::size_t i = 0; i < c.ids.size(); ++i) {
-    leads.push_back({f.first[i] - before(rng), static_cast<std::int64_t>(i), f.channel[i]});
+    const day_t created = std::max(f.first[i] - before(rng), days_from_civil(1, 1, 1));
+    leads.push_back({created, static_cast<std::uint32_t>(i), f.channel[i]});
     for (int k = others(rng); k > 0; --k) {
-      leads.push_back({o.start + when(rng), -1, static_cast<std::uint8_t>(channel(rng))});
+      leads.push_back({o.start + when(rng), none, static_cast<std::uint8_t>(channel(rng))});
     }
   }
   std::stable_sort(leads.begin(), leads.end(),
@@ -204,78 +210,109 @@ std::uint64_t write_leads(const simulated_company& c, const customer_facts& f,
   const day_t end = o.start + o.days;
   std::uint64_t id = 0;
   for (const lead& l : leads) {
-    const bool won = l.customer >= 0;
+    const bool won = l.customer != none;
     const bool open = !won && end - l.created <= 30;
     out.row("L{:07},{},{},{},{},{},{}", ++id, format_date(l.created), channels[l.channel],
             won ? "closed won" : (open ? "qualified" : "closed lost"),
             won ? "won" : (open ? "open" : "lost"),
-            won ? format_date(f.first[static_cast<std::size_t>(l.customer)]) : std::string(),
-            won ? std::to_string(c.ids[static_cast<std::size_t>(l.customer)]) : std::string());
+            won ? format_date(f.first[l.customer]) : std::string(),
+            won ? std::to_string(c.ids[l.customer]) : std::string());
   }
   return out.finish();
 }
 
-/// Monthly spend: acquisition per channel (its new customers × the channel's cost, ±20 %),
-/// marketing (brand) and retention (±20 % around fixed budgets).
+/// Monthly spend: acquisition per channel (its new customers × the channel's cost), sales (new
+/// customers × sales_per_customer) and fixed marketing, retention and service budgets; every
+/// amount × U(0.8, 1.2).
 std::uint64_t write_costs(const customer_facts& f, const generate_options& o, std::mt19937_64& rng,
                           const std::function<void(std::string_view)>& sink) {
   const std::int32_t first = period_index(o.start, period_kind::month);
   const std::int32_t last = period_index(o.start + o.days - 1, period_kind::month);
-  std::map<std::pair<std::int32_t, int>, std::uint64_t> fresh;  // (month, channel) -> customers
+  const auto months = static_cast<std::size_t>(last - first + 1);
+  std::vector<std::array<double, channels.size()>> fresh(months);  // new customers per channel
   for (std::size_t i = 0; i < f.first.size(); ++i) {
-    ++fresh[{period_index(f.first[i], period_kind::month), f.channel[i]}];
+    const auto m = static_cast<std::size_t>(period_index(f.first[i], period_kind::month) - first);
+    fresh[m][f.channel[i]] += 1.0;
   }
   std::uniform_real_distribution<double> jitter(0.8, 1.2);
-  const auto cents = [](double money) { return std::llround(money * 100.0); };
-  const auto money = [](long long c) { return fmt::format("{}.{:02}", c / 100, c % 100); };
   csv_out out(sink, "period,category,channel,amount");
-  for (std::int32_t m = first; m <= last; ++m) {
-    const std::string label = period_label(m, period_kind::month);
+  const auto put = [&](const std::string& month, std::string_view category,
+                       std::string_view channel, double base) {
+    const long long c = std::llround(base * jitter(rng) * 100.0);
+    out.row("{},{},{},{}.{:02}", month, category, channel, c / 100, c % 100);
+  };
+  for (std::size_t m = 0; m < months; ++m) {
+    const std::string label =
+        period_label(first + static_cast<std::int32_t>(m), period_kind::month);
+    double customers = 0;
     for (std::size_t ch = 0; ch < channels.size(); ++ch) {
-      const auto it = fresh.find({m, static_cast<int>(ch)});
-      const double n = it == fresh.end() ? 0.0 : static_cast<double>(it->second);
-      out.row("{},acquisition,{},{}", label, channels[ch],
-              money(cents(n * channel_cac[ch] * jitter(rng))));
+      put(label, "acquisition", channels[ch], fresh[m][ch] * channel_cac[ch]);
+      customers += fresh[m][ch];
     }
-    out.row("{},marketing,,{}", label, money(cents(1000.0 * jitter(rng))));
-    out.row("{},retention,,{}", label, money(cents(500.0 * jitter(rng))));
+    put(label, "sales", "", customers * sales_per_customer);
+    put(label, "marketing", "", marketing_budget);
+    put(label, "retention", "", retention_budget);
+    put(label, "service", "", service_budget);
   }
   return out.finish();
 }
 
-/// Customers with 60 days without an order are flagged at risk: retained when they order again,
-/// lost when 30 days pass without an order, pending otherwise.
+/// A retention action: entered on `entered`, outcome 0 lost, 1 retained, 2 pending.
+struct action {
+  day_t entered = no_day;
+  std::uint8_t outcome = 2;
+};
+
+/// The outcome of an action entered on `entered` when the customer's next order is on `next`
+/// (no_day: none in the window), seen at the window's end.
+std::uint8_t outcome_of(day_t entered, day_t next, day_t end) {
+  const bool again = next != no_day && next <= entered + decide_days;
+  const day_t decided = again ? next : entered + decide_days;
+  if (decided >= end) return 2;
+  return again ? 1 : 0;
+}
+
+/// A customer's first action: after at least two orders, `at_risk_days` without one.
+std::vector<action> find_actions(const simulated_company& c, day_t end) {
+  const std::size_t n = c.ids.size();
+  std::vector<action> a(n);
+  std::vector<day_t> last(n, no_day);
+  std::vector<std::uint32_t> count(n, 0);
+  for (const simulated_order& o : c.orders) {  // in time order
+    const std::size_t i = o.customer;
+    if (count[i] >= 2 && a[i].entered == no_day && o.day > last[i] + at_risk_days) {
+      a[i].entered = last[i] + at_risk_days;
+      a[i].outcome = outcome_of(a[i].entered, o.day, end);
+    }
+    ++count[i];
+    last[i] = o.day;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (count[i] >= 2 && a[i].entered == no_day && last[i] + at_risk_days < end) {
+      a[i].entered = last[i] + at_risk_days;
+      a[i].outcome = outcome_of(a[i].entered, no_day, end);
+    }
+  }
+  return a;
+}
+
+/// The actions of find_actions by entry day (then customer), with a cost and an offer each.
 std::uint64_t write_retention(const simulated_company& c, day_t end, std::mt19937_64& rng,
                               const std::function<void(std::string_view)>& sink) {
   static constexpr std::array<std::string_view, 3> offers = {"discount", "call", "email"};
-  std::vector<std::vector<day_t>> days(c.ids.size());
-  for (const simulated_order& o : c.orders) days[o.customer].push_back(o.day);
-  struct action {
-    day_t entered;
-    std::size_t customer;
-    int outcome;  // 1 retained, 0 lost, 2 pending
-  };
-  std::vector<action> actions;
-  for (std::size_t i = 0; i < days.size(); ++i) {
-    const std::vector<day_t>& d = days[i];
-    for (std::size_t k = 0; k < d.size(); ++k) {
-      const day_t entered = d[k] + 60;
-      const day_t next = k + 1 < d.size() ? d[k + 1] : end + 100000;
-      if (next <= entered || entered >= end) continue;
-      const int outcome = next < end ? 1 : (end - entered >= 30 ? 0 : 2);
-      actions.push_back({entered, i, outcome});
-      break;  // one action per customer
-    }
+  static constexpr std::array<std::string_view, 3> outcome = {"lost", "retained", ""};
+  const std::vector<action> a = find_actions(c, end);
+  std::vector<std::uint32_t> order;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i].entered != no_day) order.push_back(static_cast<std::uint32_t>(i));
   }
-  std::stable_sort(actions.begin(), actions.end(),
-                   [](const action& a, const action& b) { return a.entered < b.entered; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&a](std::uint32_t x, std::uint32_t y) { return a[x].entered < a[y].entered; });
   std::uniform_int_distribution<int> cost(5, 25), offer(0, 2);
   csv_out out(sink, "customer_id,entered_at,outcome,cost,action");
-  for (const action& a : actions) {
-    static constexpr std::array<std::string_view, 3> outcome = {"lost", "retained", ""};
-    out.row("{},{},{},{}.00,{}", c.ids[a.customer], format_date(a.entered),
-            outcome[static_cast<std::size_t>(a.outcome)], cost(rng),
-            offers[static_cast<std::size_t>(offer(rng))]);
+  for (const std::uint32_t i : order) {
+    out.row("{},{},{},{}.00,{}", c.ids[i], format_date(a[i].entered), outcome[a[i].outcome],
+            cost(rng), offers[static_cast<std::size_t>(offer(rng))]);
   }
   return out.finish();
 }

@@ -42,6 +42,16 @@ std::function<void(std::string_view)>& sink_of(io::company_sinks& s, std::string
   return s.orders;
 }
 
+/// Rows written to a table other than orders.
+std::uint64_t rows_of(const io::company_summary& g, std::string_view table) {
+  if (table == "customers") return g.customers;
+  if (table == "surveys") return g.surveys;
+  if (table == "tickets") return g.tickets;
+  if (table == "leads") return g.leads;
+  if (table == "costs") return g.costs;
+  return g.retention_actions;
+}
+
 /// --tables all|LIST -> the table names, in the fixed order.
 std::vector<std::string_view> wanted_tables(const std::vector<std::string>& list) {
   std::vector<std::string_view> out;
@@ -72,12 +82,14 @@ void run_company(const generate_settings& s, const io::generate_options& o) {
   }
   for (auto& f : files) f->commit();
   if (s.quiet) return;
-  const std::string line = fmt::format(
-      "customers={} rows={} revenue={}.{:02} first={} last={} | customers.csv={} surveys.csv={} "
-      "tickets.csv={} leads.csv={} costs.csv={} retention_actions.csv={}\n",
-      g.orders.customers, g.orders.rows, g.orders.revenue_cents / 100, g.orders.revenue_cents % 100,
-      format_date(g.orders.first), format_date(g.orders.last), g.customers, g.surveys, g.tickets,
-      g.leads, g.costs, g.retention_actions);
+  std::string line =
+      fmt::format("customers={} rows={} revenue={}.{:02} first={} last={}", g.orders.customers,
+                  g.orders.rows, g.orders.revenue_cents / 100, g.orders.revenue_cents % 100,
+                  format_date(g.orders.first), format_date(g.orders.last));
+  for (const std::string_view t : tables) {
+    if (t != "orders") line += fmt::format(" {}.csv={}", t, rows_of(g, t));
+  }
+  line += '\n';
   std::fputs(line.c_str(), stderr);
 }
 
@@ -126,7 +138,9 @@ void add_generate_command(CLI::App& app) {
       "  crm-metrics generate --customers 500 --start 2024-01-01 --days 365 | crm-metrics report "
       "-\n"
       "  crm-metrics generate --customers 2000 --tables all --output-dir company/ && crm-metrics "
-      "report company/");
+      "report company/\n"
+      "  crm-metrics generate --customers 2000 --tables surveys -o surveys.csv   one table of the "
+      "same company");
   cmd->add_option("--customers", s->customers, "Customers to simulate (each buys at least once)")
       ->required()
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{0xFFFFFFFF}));
@@ -136,8 +150,9 @@ void add_generate_command(CLI::App& app) {
   cmd->add_option("--days", s->days, "Length of the window in days")
       ->capture_default_str()
       ->check(CLI::Range(1, 36500));
-  cmd->add_option("-o,--output", s->output, "Write here atomically (- = standard output)")
-      ->capture_default_str();
+  CLI::Option* output =
+      cmd->add_option("-o,--output", s->output, "Write here atomically (- = standard output)")
+          ->capture_default_str();
   cmd->add_option("--tables", s->tables,
                   "Tables to write, a comma list of orders, customers, surveys, tickets, leads, "
                   "costs, retention_actions, or all (the same simulated company)")
@@ -147,7 +162,8 @@ void add_generate_command(CLI::App& app) {
                              "retention_actions"}));
   cmd->add_option("--output-dir", s->output_dir,
                   "Write each table to DIR/<table>.csv, atomically (needed for several tables)")
-      ->check(CLI::ExistingDirectory);
+      ->check(CLI::ExistingDirectory)
+      ->excludes(output);
   cmd->add_flag("--quiet", s->quiet, "Do not print the summary line on stderr");
   cmd->callback([s] { run_generate(*s); });
 }

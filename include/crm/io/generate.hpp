@@ -58,10 +58,11 @@ struct company_summary {
 /// promote more); tickets (10 % of orders, response ~ Exp(2 h), resolution ~ Exp(24 h), open
 /// when not resolved by the window's end, 25 % complaints); leads (every customer a won lead
 /// 0-30 days before the first order, plus Poisson(1.5) lost or open leads each); costs (monthly
-/// acquisition per channel = its new customers × 40/30/20/10/5 ± 20 %, marketing 1000 and
-/// retention 500 ± 20 %); retention actions (60 days without an order: retained if the
-/// customer orders again, lost after 30 more days, else pending). The tables come from their
-/// own random stream seeded from the seed. Throws as generate_orders.
+/// acquisition per channel = its new customers × 40/30/20/10/5, sales = new customers × 15,
+/// marketing 1000, retention 500 and service 800, each ± 20 %); retention actions (a customer
+/// with 2+ orders 60 days without an order: retained if ordering within 30 more days, else lost,
+/// pending when undecided at the window's end). The tables come from their own random stream
+/// seeded from the seed. Throws as generate_orders.
 company_summary generate_company(const generate_options& options, const company_sinks& sinks);
 
 }  // namespace crm::io
