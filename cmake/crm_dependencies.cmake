@@ -13,6 +13,13 @@ crm_require(fmt libfmt-dev)
 crm_require(nlohmann_json nlohmann-json3-dev 3.10)
 crm_require(date libhowardhinnant-date-dev)
 crm_require(absl libabsl-dev)
+# CLV models (src/metrics/clv): Boost.Math special functions and the LBFGSpp optimiser, both
+# header-only and private to crm::metrics (no installed header includes them).
+crm_require(Boost libboost-dev 1.74)
+find_path(CRM_LBFGSPP_INCLUDE_DIR LBFGS.h PATH_SUFFIXES include)
+if(NOT CRM_LBFGSPP_INCLUDE_DIR OR NOT EXISTS "${CRM_LBFGSPP_INCLUDE_DIR}/LBFGSpp/Param.h")
+  message(FATAL_ERROR "LBFGSpp not found: install the Debian package 'liblbfgspp-dev'")
+endif()
 if(CRM_BUILD_TOOLS)
   crm_require(CLI11 libcli11-dev 2.1)
 endif()
