@@ -1,5 +1,6 @@
 #include "fit.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
 #include <limits>
@@ -77,6 +78,20 @@ matrix hessian(objective& f, const vector& theta) {
   return 0.5 * (h + h.transpose());
 }
 
+/// Rounding noise of f = −LL/n: a sum over many customers is exact only to a few ulps of |f|
+/// times a modest factor, so decreases below this cannot be seen.
+double rounding_noise(double f) {
+  return 64.0 * std::numeric_limits<double>::epsilon() * (1.0 + std::abs(f));
+}
+
+/// A Newton trial is taken when f decreases, or, at the rounding noise of f, when f does not
+/// visibly increase and the gradient shrinks (near the optimum of a large sample the predicted
+/// decrease ½ gᵀH⁻¹g falls below the noise of f while the gradient test is not yet met).
+bool acceptable(double tf, double tgrad_norm, double fx, double grad_norm, double noise) {
+  if (!std::isfinite(tf) || !std::isfinite(tgrad_norm)) return false;
+  return tf <= fx || (tf <= fx + noise && tgrad_norm < grad_norm);
+}
+
 /// Newton steps with step halving from θ; returns the iterations taken.
 int newton_polish(objective& f, vector& theta, double tolerance, std::string& message) {
   vector grad;
@@ -90,16 +105,20 @@ int newton_polish(objective& f, vector& theta, double tolerance, std::string& me
       return it;
     }
     const vector dir = -ldlt.solve(grad);
+    const double noise = rounding_noise(fx);
+    const bool at_noise = -0.5 * grad.dot(dir) < noise;
     double step = 1.0;
     vector trial;
     vector tgrad;
     double tf = std::numeric_limits<double>::infinity();
-    for (int half = 0; half < 40; ++half, step *= 0.5) {
+    bool accepted = false;
+    for (int half = 0; half < 40 && !accepted; ++half, step *= 0.5) {
       trial = theta + step * dir;
       tf = gradient_at(f, trial, tgrad);
-      if (std::isfinite(tf) && tf <= fx) break;
+      accepted = acceptable(tf, tgrad.norm(), fx, grad.norm(), noise);
+      if (at_noise) break;  // halving cannot show a decrease below the rounding noise
     }
-    if (!(tf <= fx)) {
+    if (!accepted) {
       message = "Newton polish found no decrease";
       return it;
     }
@@ -108,6 +127,21 @@ int newton_polish(objective& f, vector& theta, double tolerance, std::string& me
     fx = tf;
   }
   return it;
+}
+
+/// Square roots of the diagonal of the inverse of the observed information (NaN where it is
+/// singular or not positive definite).
+std::vector<double> errors_from_information(const matrix& info) {
+  const auto k = static_cast<std::size_t>(info.rows());
+  std::vector<double> se(k, std::numeric_limits<double>::quiet_NaN());
+  Eigen::LDLT<matrix> ldlt(info);
+  if (ldlt.info() != Eigen::Success || !ldlt.isPositive() || !info.allFinite()) return se;
+  const matrix cov = ldlt.solve(matrix::Identity(info.rows(), info.cols()));
+  for (std::size_t j = 0; j < k; ++j) {
+    const double v = cov(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(j));
+    if (v > 0.0 && std::isfinite(v)) se[j] = std::sqrt(v);
+  }
+  return se;
 }
 
 /// Standard errors from the Hessian of LL in parameter space (central differences of ∇LL).
@@ -128,16 +162,7 @@ std::vector<double> standard_errors(const log_likelihood_fn& ll, const std::vect
       h(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = (gp[i] - gm[i]) / (2 * step);
     }
   }
-  const matrix info = -0.5 * (h + h.transpose());
-  std::vector<double> se(k, std::numeric_limits<double>::quiet_NaN());
-  Eigen::LDLT<matrix> ldlt(info);
-  if (ldlt.info() != Eigen::Success || !ldlt.isPositive() || !info.allFinite()) return se;
-  const matrix cov = ldlt.solve(matrix::Identity(info.rows(), info.cols()));
-  for (std::size_t j = 0; j < k; ++j) {
-    const double v = cov(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(j));
-    if (v > 0.0 && std::isfinite(v)) se[j] = std::sqrt(v);
-  }
-  return se;
+  return errors_from_information(-0.5 * (h + h.transpose()));
 }
 
 vector log_start(const std::vector<double>& start) {
@@ -173,7 +198,169 @@ int run_lbfgs(objective& f, vector& theta, const fit_options& options, double to
   return iterations;
 }
 
+/// f = −LL/n at θ with its gradient and Hessian in θ (from the analytic ones in parameter
+/// space: ∂²f/∂θi∂θj = −(pi pj Hij + δij pi gi) / n), and the parameter-space gradient and
+/// Hessian of LL for the result.
+struct local_model {
+  double value = 0.0;  // LL
+  double f = 0.0;
+  vector grad;  // of f in θ
+  matrix hess;  // of f in θ
+  std::vector<double> ll_grad;
+  matrix ll_hess;
+  bool ok = false;
+};
+
+local_model evaluate(const log_likelihood_hessian_fn& ll, const vector& theta, double n) {
+  const Eigen::Index k = theta.size();
+  const auto ku = static_cast<std::size_t>(k);
+  std::vector<double> p(ku);
+  for (std::size_t i = 0; i < ku; ++i) p[i] = std::exp(theta[static_cast<Eigen::Index>(i)]);
+  local_model m;
+  m.ll_grad.assign(ku, 0.0);
+  std::vector<double> h(ku * ku, 0.0);
+  m.value = ll(p, m.ll_grad, h);
+  m.f = -m.value / n;
+  m.grad.resize(k);
+  m.hess.resize(k, k);
+  m.ll_hess.resize(k, k);
+  for (Eigen::Index i = 0; i < k; ++i) {
+    const double pi = p[static_cast<std::size_t>(i)];
+    m.grad[i] = -pi * m.ll_grad[static_cast<std::size_t>(i)] / n;
+    for (Eigen::Index j = 0; j < k; ++j) {
+      const double hij = h[static_cast<std::size_t>(i * k + j)];
+      m.ll_hess(i, j) = hij;
+      m.hess(i, j) = -pi * p[static_cast<std::size_t>(j)] * hij / n;
+    }
+    m.hess(i, i) += m.grad[i];
+  }
+  m.hess = 0.5 * (m.hess + m.hess.transpose());
+  m.ll_hess = 0.5 * (m.ll_hess + m.ll_hess.transpose());
+  m.ok = std::isfinite(m.value) && m.grad.allFinite() && m.hess.allFinite();
+  return m;
+}
+
+/// Newton steps with the analytic Hessian and step halving from θ, where `at` is the model at
+/// θ on entry and at the final θ on return. Returns the iterations taken.
+int newton_analytic(const log_likelihood_hessian_fn& ll, double n, vector& theta, local_model& at,
+                    double tolerance, std::string& message) {
+  int it = 0;
+  for (; it < 50 && at.ok && at.grad.norm() > tolerance; ++it) {
+    Eigen::LDLT<matrix> ldlt(at.hess);
+    if (ldlt.info() != Eigen::Success || !ldlt.isPositive()) {
+      message = "Hessian not positive definite during Newton polish";
+      return it;
+    }
+    const vector dir = -ldlt.solve(at.grad);
+    const double noise = rounding_noise(at.f);
+    const bool at_noise = -0.5 * at.grad.dot(dir) < noise;
+    double step = 1.0;
+    bool accepted = false;
+    local_model trial;
+    vector t;
+    for (int half = 0; half < 40 && !accepted; ++half, step *= 0.5) {
+      t = theta + step * dir;
+      trial = evaluate(ll, t, n);
+      accepted = trial.ok && acceptable(trial.f, trial.grad.norm(), at.f, at.grad.norm(), noise);
+      if (at_noise) break;
+    }
+    if (!accepted) {
+      message = "Newton polish found no decrease";
+      return it;
+    }
+    theta = t;
+    at = std::move(trial);
+  }
+  return it;
+}
+
+/// The analytic path of maximize (extras.hessian set).
+fit_result maximize_analytic(const log_likelihood_fn& log_likelihood,
+                             const std::vector<std::string>& names,
+                             const std::vector<double>& start, double n, const fit_options& options,
+                             const maximize_extras& extras) {
+  const double scale = n > 0.0 ? n : 1.0;
+  const double tolerance = options.gradient_tolerance;
+  vector theta = log_start(start);
+  fit_result out;
+  const bool warm = static_cast<bool>(extras.sample) && extras.sample_n > 0.0;
+  if (warm) {
+    objective fs(extras.sample, extras.sample_n);
+    out.iterations = run_lbfgs(fs, theta, options, tolerance * 100.0, out.message);
+  } else {
+    objective f(log_likelihood, scale);
+    out.iterations = run_lbfgs(f, theta, options, tolerance * 100.0, out.message);
+  }
+  local_model at = evaluate(extras.hessian, theta, scale);
+  out.iterations += newton_analytic(extras.hessian, scale, theta, at, tolerance, out.message);
+  if (warm && !(at.ok && at.grad.norm() <= tolerance * 10.0)) {
+    // The subsample's optimum was not close enough: the full data from there.
+    objective f(log_likelihood, scale);
+    out.iterations += run_lbfgs(f, theta, options, tolerance * 100.0, out.message);
+    at = evaluate(extras.hessian, theta, scale);
+    out.iterations += newton_analytic(extras.hessian, scale, theta, at, tolerance, out.message);
+  }
+  out.log_likelihood = at.value;
+  double norm2 = 0.0;
+  for (double v : at.ll_grad) norm2 += v * v;
+  out.gradient_norm = std::sqrt(norm2);
+  out.converged = at.ok && std::isfinite(out.log_likelihood) && at.grad.norm() <= tolerance * 10.0;
+  if (out.converged) out.message = "converged";
+  out.n = n;
+  const std::vector<double> se = at.ok ? errors_from_information(-at.ll_hess)
+                                       : std::vector<double>(names.size(), std::nan(""));
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    out.params.push_back({names[i], std::exp(theta[static_cast<Eigen::Index>(i)]), se[i]});
+  }
+  return out;
+}
+
 }  // namespace
+
+value_index index_values(std::span<const double> x) {
+  value_index out;
+  out.slot.resize(x.size());
+  double largest = 0.0;
+  bool whole = true;
+  for (double v : x) {
+    largest = std::max(largest, v);
+    whole = whole && v >= 0.0 && v == std::floor(v);
+  }
+  if (whole && largest <= 4.0 * static_cast<double>(x.size()) + 1024.0) {
+    // Direct table: value -> slot, slots in ascending order of value.
+    std::vector<std::uint32_t> table(static_cast<std::size_t>(largest) + 1, 0);
+    for (double v : x) table[static_cast<std::size_t>(v)] = 1;
+    for (std::size_t v = 0; v < table.size(); ++v) {
+      if (table[v] == 0) continue;
+      table[v] = static_cast<std::uint32_t>(out.values.size());
+      out.values.push_back(static_cast<double>(v));
+    }
+    for (std::size_t i = 0; i < x.size(); ++i) out.slot[i] = table[static_cast<std::size_t>(x[i])];
+    return out;
+  }
+  out.values.assign(x.begin(), x.end());
+  std::sort(out.values.begin(), out.values.end());
+  out.values.erase(std::unique(out.values.begin(), out.values.end()), out.values.end());
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    out.slot[i] = static_cast<std::uint32_t>(
+        std::lower_bound(out.values.begin(), out.values.end(), x[i]) - out.values.begin());
+  }
+  return out;
+}
+
+fit_result maximize(const log_likelihood_fn& log_likelihood, std::vector<std::string> names,
+                    std::vector<double> default_start, double n, const fit_options& options,
+                    const maximize_extras& extras) {
+  if (!extras.hessian) {
+    return maximize(log_likelihood, std::move(names), std::move(default_start), n, options);
+  }
+  const std::vector<double>& start = options.start.empty() ? default_start : options.start;
+  if (start.size() != names.size()) {
+    throw invalid_input("the start needs " + std::to_string(names.size()) + " values",
+                        {"fit", "start", -1, std::to_string(start.size())});
+  }
+  return maximize_analytic(log_likelihood, names, start, n, options, extras);
+}
 
 fit_result maximize(const log_likelihood_fn& log_likelihood, std::vector<std::string> names,
                     std::vector<double> default_start, double n, const fit_options& options) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <span>
 #include <string>
@@ -30,22 +31,60 @@ using log_likelihood_fn =
                                   std::vector<std::string> names, std::vector<double> default_start,
                                   double n, const fit_options& options);
 
-/// Runs `part(begin, end, gradient_out)` -> partial log-likelihood over [0, size) in up to
-/// `std::thread::hardware_concurrency()` slices (one when size < 50,000) and sums the results;
-/// `gradient` receives the summed partial gradients (each part gets its own zeroed buffer).
+/// Total log-likelihood at `params` with d LL / d params into `gradient` and the Hessian of LL
+/// (row-major k × k, parameter space) into `hessian`; either output may be empty = not wanted.
+using log_likelihood_hessian_fn = std::function<double(
+    std::span<const double> params, std::span<double> gradient, std::span<double> hessian)>;
+
+/// Optional help for maximize on large data; the estimate is still the full-data maximum with
+/// the same gradient test.
+struct maximize_extras {
+  /// The analytic Hessian of the same likelihood: the Newton polish uses it (one evaluation per
+  /// step instead of 2k + 1) and so do the standard errors.
+  log_likelihood_hessian_fn hessian;
+  /// A warm start: the log-likelihood of a deterministic subsample (sample_n observations).
+  /// L-BFGS runs on it and only the Newton polish on the full data (needs `hessian`); if that
+  /// polish fails, L-BFGS runs on the full data from there, then the polish again.
+  log_likelihood_fn sample;
+  double sample_n = 0.0;
+};
+
+/// maximize with extras (an empty `extras` behaves as the overload above).
+[[nodiscard]] fit_result maximize(const log_likelihood_fn& log_likelihood,
+                                  std::vector<std::string> names, std::vector<double> default_start,
+                                  double n, const fit_options& options,
+                                  const maximize_extras& extras);
+
+/// Distinct values of a column (validated: finite), ascending, and per row the index of its
+/// value among them (through a direct table for whole numbers >= 0 up to a few times the row
+/// count, else bisection): likelihood terms of x alone are then computed once per distinct x.
+struct value_index {
+  std::vector<double> values;
+  std::vector<std::uint32_t> slot;
+};
+[[nodiscard]] value_index index_values(std::span<const double> x);
+
+/// Runs `part(begin, end, gradient_out)` -> partial log-likelihood over [0, size) in a fixed
+/// number of slices (one when size < 50,000, else 8) on up to
+/// `std::thread::hardware_concurrency()` threads and sums the results in slice order, so the
+/// value does not depend on the machine's core count; `gradient` receives the summed partial
+/// gradients (each slice gets its own zeroed buffer).
 template <class Part>
 double parallel_sum(std::size_t size, std::span<double> gradient, Part&& part) {
-  const std::size_t hw = std::max(1u, std::thread::hardware_concurrency());
-  const std::size_t slices = size < 50'000 ? 1 : std::min<std::size_t>(hw, 8);
+  const std::size_t slices = size < 50'000 ? 1 : 8;
+  const std::size_t workers =
+      std::min<std::size_t>(slices, std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::vector<double>> grads(slices, std::vector<double>(gradient.size(), 0.0));
   std::vector<double> sums(slices, 0.0);
-  const auto run = [&](std::size_t s) {
-    const std::size_t begin = size * s / slices;
-    const std::size_t end = size * (s + 1) / slices;
-    sums[s] = part(begin, end, std::span<double>(grads[s]));
+  const auto run = [&](std::size_t w) {
+    for (std::size_t s = w; s < slices; s += workers) {
+      const std::size_t begin = size * s / slices;
+      const std::size_t end = size * (s + 1) / slices;
+      sums[s] = part(begin, end, std::span<double>(grads[s]));
+    }
   };
   std::vector<std::thread> threads;
-  for (std::size_t s = 1; s < slices; ++s) threads.emplace_back(run, s);
+  for (std::size_t w = 1; w < workers; ++w) threads.emplace_back(run, w);
   run(0);
   for (auto& t : threads) t.join();
   double total = 0.0;
