@@ -21,14 +21,18 @@ struct sbg_params {
 /// Fits sBG to a cohort's survivors: survivors[0] customers at period 0 (the cohort size),
 /// survivors[t] still active after t renewal opportunities, non-increasing; the last count are
 /// censored (still alive). Throws invalid_input naming the period for an increasing or negative
-/// count, fewer than 2 periods or an empty cohort. Parameter names "alpha", "beta".
+/// count, fewer than 2 periods or an empty cohort. Counts may be fractional (e.g. percentages
+/// of the cohort). Parameter names "alpha", "beta".
 [[nodiscard]] fit_result fit_sbg(std::span<const double> survivors,
                                  const fit_options& options = {});
 
-/// Log-likelihood of the survivors curve (F&H 2007 eq. 5).
-[[nodiscard]] double sbg_log_likelihood(const sbg_params& p, std::span<const double> survivors);
+/// Log-likelihood of the survivors curve (F&H 2007 eq. 5); gradient d/d(alpha, beta) (size 2)
+/// when not empty.
+[[nodiscard]] double sbg_log_likelihood(const sbg_params& p, std::span<const double> survivors,
+                                        std::span<double> gradient = {});
 
-/// P(T = t): churn in period t >= 1 (F&H 2007 eq. 3, by the recursion of eq. 4).
+/// P(T = t): churn in period t >= 1 (F&H 2007 eq. 3; the recursion of eq. 4 unrolled,
+/// S(t − 1) alpha / (alpha + beta + t − 1), so any t costs the same).
 [[nodiscard]] double sbg_churn_probability(const sbg_params& p, unsigned t);
 
 /// S(t): survival to period t (S(0) = 1).
@@ -38,7 +42,10 @@ struct sbg_params {
 [[nodiscard]] double sbg_retention_rate(const sbg_params& p, unsigned t);
 
 /// Discounted expected residual lifetime of a customer who has renewed n times (Fader & Hardie
-/// 2010, "Customer-base valuation in a contractual setting", eq. 6, with 2F1), discount rate d.
+/// 2010, "Customer-base valuation in a contractual setting", eq. 6, with 2F1), discount rate d:
+/// expected renewals from her next renewal decision on, that one undiscounted (DERL = DEL − 1
+/// for renewals = 0). d = 0 gives (beta + renewals) / (alpha − 1), +inf for alpha <= 1;
+/// throws invalid_input for d < 0.
 [[nodiscard]] double sbg_derl(const sbg_params& p, double discount_rate, unsigned renewals);
 
 // ---- BG/BB: discrete purchase opportunities (Fader, Hardie & Shang 2010) ----
@@ -88,7 +95,9 @@ void validate(const bgbb_view& data, const char* function);
 /// E[X(n)] of a new customer over n opportunities (FHS 2010 eq. 7).
 [[nodiscard]] double bgbb_expected_purchases(const bgbb_params& p, double n);
 
-/// Discounted expected residual transactions (FHS 2010 eq. 14, with 2F1), discount rate d.
+/// Discounted expected residual transactions (FHS 2010 eq. 14, with 2F1), discount rate d per
+/// opportunity, the first future opportunity discounted once. d = 0 is finite only for
+/// gamma > 1 (+inf otherwise); throws invalid_input for d < 0.
 [[nodiscard]] double bgbb_dert(const bgbb_params& p, double discount_rate, double x, double t_x,
                                double n);
 
