@@ -1,0 +1,336 @@
+// Renderings of a clv_analysis: the model report (text, Markdown, JSON) and the per-customer
+// predictions (CSV, JSON). Numbers are printed with a fixed number of significant digits, so
+// the output does not depend on the last bits of a threaded sum.
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "crm/io/clv.hpp"
+
+#include "report_render.hpp"
+
+namespace crm::io {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+/// `digits` significant digits as printf's %g (estimates, predictions), "" for NaN / inf.
+std::string sig(double v, int digits = 6) {
+  if (!std::isfinite(v)) return "";
+  char buf[40];
+  const auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, digits);
+  return {buf, res.ptr};
+}
+
+/// Appends `,` and sig(v, digits) without a temporary string (per-customer rows).
+void put(std::string& out, double v, int digits) {
+  out += ',';
+  if (!std::isfinite(v)) return;
+  char buf[40];
+  const auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, digits);
+  out.append(buf, res.ptr);
+}
+
+/// A JSON number with 10 significant digits, null for NaN / inf.
+json num(double v) {
+  if (!std::isfinite(v)) return nullptr;
+  return std::stod(fmt::format("{:.10g}", v));
+}
+
+std::string unit_name(clv::time_unit u) {
+  switch (u) {
+    case clv::time_unit::day:
+      return "day";
+    case clv::time_unit::week:
+      return "week";
+    case clv::time_unit::month:
+      return "month";
+  }
+  return "week";
+}
+
+std::string model_source(clv_model m) {
+  switch (m) {
+    case clv_model::bgnbd:
+      return "Fader, Hardie & Lee (2005), Counting your customers the easy way";
+    case clv_model::mbgnbd:
+      return "Batislam, Denizel & Filiztekin (2007), MBG/NBD";
+    case clv_model::pareto_nbd:
+      return "Schmittlein, Morrison & Colombo (1987); Fader & Hardie (2005) note";
+  }
+  return "";
+}
+
+/// Aligned columns (numbers right-aligned) or a Markdown table.
+class table_text {
+ public:
+  explicit table_text(std::vector<std::string> header) : header_(std::move(header)) {}
+  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+
+  [[nodiscard]] std::string render(bool md) const {
+    std::vector<std::size_t> width(header_.size(), 0);
+    for (std::size_t c = 0; c < header_.size(); ++c) {
+      width[c] = header_[c].size();
+      for (const auto& row : rows_) width[c] = std::max(width[c], row[c].size());
+    }
+    std::string out = line(header_, width, md);
+    if (md) {
+      out += "|";
+      for (std::size_t c = 0; c < width.size(); ++c) out += c == 0 ? " --- |" : " ---: |";
+      out += "\n";
+    }
+    for (const auto& row : rows_) out += line(row, width, md);
+    return out;
+  }
+
+ private:
+  static std::string line(const std::vector<std::string>& cells,
+                          const std::vector<std::size_t>& width, bool md) {
+    std::string out = md ? "|" : " ";
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      const std::string pad(width[c] - cells[c].size(), ' ');
+      if (md) {
+        out += " " + cells[c] + " |";
+      } else if (c > 0) {
+        out += " " + pad + cells[c];
+      } else {
+        out += " " + cells[c] + (c + 1 < cells.size() ? pad : "");
+      }
+    }
+    while (!md && !out.empty() && out.back() == ' ') out.pop_back();
+    return out + "\n";
+  }
+
+  std::vector<std::string> header_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+std::string heading(const std::string& title, bool md) {
+  return md ? "\n## " + title + "\n\n" : "\n" + title + "\n";
+}
+
+std::string fit_table(const clv::fit_result& f, bool md) {
+  table_text t({"parameter", "estimate", "std. error"});
+  for (const auto& p : f.params) t.add({p.name, sig(p.value), sig(p.std_error, 4)});
+  std::string out = t.render(md);
+  out += fmt::format("{}log-likelihood {}  AIC {}  BIC {}  ({}, {} iterations)\n", md ? "\n" : " ",
+                     sig(f.log_likelihood, 8), sig(f.aic(), 8), sig(f.bic(), 8),
+                     f.converged ? "converged" : "NOT converged: " + f.message, f.iterations);
+  return out;
+}
+
+json fit_json(const clv::fit_result& f) {
+  json params = json::object();
+  for (const auto& p : f.params) {
+    params[p.name] = {{"estimate", num(p.value)}, {"std_error", num(p.std_error)}};
+  }
+  return {{"parameters", params},
+          {"log_likelihood", num(f.log_likelihood)},
+          {"aic", num(f.aic())},
+          {"bic", num(f.bic())},
+          {"n", num(f.n)},
+          {"iterations", f.iterations},
+          {"converged", f.converged},
+          {"message", f.message}};
+}
+
+double finite_sum(const std::vector<double>& v) {
+  double s = 0.0;
+  for (double x : v) {
+    if (std::isfinite(x)) s += x;
+  }
+  return s;
+}
+
+double mean(const std::vector<double>& v) {
+  return v.empty() ? std::nan("") : finite_sum(v) / static_cast<double>(v.size());
+}
+
+double historical_value(const clv_analysis& a, std::size_t i) {
+  return a.m_x.empty() ? std::nan("") : a.x[i] * a.m_x[i];
+}
+
+std::string render_json(const clv_analysis& a) {
+  json j;
+  j["generator"] = "crm-metrics clv";
+  j["inputs"] = a.sources;
+  j["input"] = a.input_kind;
+  j["unit"] = unit_name(a.options.unit);
+  if (a.calibration_end != no_day) j["calibration_end"] = format_date(a.calibration_end);
+  if (a.holdout_end != no_day) j["holdout_end"] = format_date(a.holdout_end);
+  j["customers"] = a.customers();
+  j["purchase_model"] = {{"model", a.model_name}, {"source", model_source(a.options.model)}};
+  j["purchase_model"].update(fit_json(a.purchase_fit));
+  if (a.spend_fit) {
+    j["spend_model"] = {{"model", "Gamma-Gamma"}, {"customers", a.spend_customers}};
+    j["spend_model"].update(fit_json(*a.spend_fit));
+  } else {
+    j["spend_model"] = nullptr;
+  }
+  json p = {{"horizon_months", a.options.horizon_months},
+            {"horizon", num(a.horizon)},
+            {"annual_discount", num(a.options.annual_discount)},
+            {"margin", num(a.options.margin)},
+            {"expected_purchases_total", num(finite_sum(a.expected))},
+            {"expected_purchases_new_customer", num(a.new_customer_expected)},
+            {"p_alive_mean", num(mean(a.p_alive))}};
+  if (!a.clv.empty()) {
+    p["clv_total"] = num(finite_sum(a.clv));
+    p["clv_mean"] = num(mean(a.clv));
+  }
+  j["predictions"] = p;
+  if (!a.holdout.empty()) {
+    json rows = json::array();
+    for (const auto& r : a.holdout) {
+      rows.push_back({{"calibration_frequency", r.bucket},
+                      {"customers", num(r.customers)},
+                      {"actual_mean", num(r.actual_mean)},
+                      {"predicted_mean", num(r.predicted_mean)}});
+    }
+    j["holdout"] = {{"length", num(a.holdout_length)}, {"buckets", rows}};
+  }
+  json risk = json::array();
+  for (std::size_t i : a.at_risk) {
+    risk.push_back({{"customer_id", a.customer_id[i]},
+                    {"x", num(a.x[i])},
+                    {"t_x", num(a.t_x[i])},
+                    {"T", num(a.T[i])},
+                    {"p_alive", num(a.p_alive[i])},
+                    {"historical_value", num(historical_value(a, i))}});
+  }
+  j["at_risk"] = {{"p_alive_below", num(a.options.at_risk_alive)}, {"customers", risk}};
+  j["notes"] = a.notes;
+  return j.dump(1) + "\n";
+}
+
+std::string render_text(const clv_analysis& a, bool md) {
+  const std::string unit = unit_name(a.options.unit);
+  std::string out = md ? "# " : "";
+  out += fmt::format("crm-metrics clv · {} · {} customers · time unit {}\n", a.model_name,
+                     a.customers(), unit);
+  out += heading("Inputs", md);
+  for (const std::string& s : a.sources) out += (md ? "- " : " ") + s + "\n";
+  out += fmt::format("{}read as {}", md ? "\n" : " ", a.input_kind);
+  if (a.calibration_end != no_day) out += ", calibration to " + format_date(a.calibration_end);
+  if (a.holdout_end != no_day) out += ", holdout to " + format_date(a.holdout_end);
+  out += "\n";
+  out +=
+      heading("Purchase model: " + a.model_name + " (" + model_source(a.options.model) + ")", md);
+  out += fit_table(a.purchase_fit, md);
+  if (a.spend_fit) {
+    out += heading(fmt::format("Spend model: Gamma-Gamma on {} customers with repeat purchases",
+                               a.spend_customers),
+                   md);
+    out += fit_table(*a.spend_fit, md);
+  }
+  out += heading(
+      fmt::format("Predictions over {} months ({} {}s), annual discount {} %, margin {} %",
+                  a.options.horizon_months, sig(a.horizon, 4), unit,
+                  sig(100.0 * a.options.annual_discount, 4), sig(100.0 * a.options.margin, 4)),
+      md);
+  table_text p({"measure", "value"});
+  p.add({"expected purchases, all customers", sig(finite_sum(a.expected))});
+  p.add({"expected purchases of a new customer", sig(a.new_customer_expected)});
+  p.add({"mean P(alive)", sig(mean(a.p_alive), 4)});
+  if (!a.clv.empty()) {
+    p.add({"CLV, total", fmt::format("{:.2f}", finite_sum(a.clv))});
+    p.add({"CLV, mean per customer", fmt::format("{:.2f}", mean(a.clv))});
+  }
+  out += p.render(md);
+  if (!a.holdout.empty()) {
+    out += heading(fmt::format("Holdout check: purchases in the {} {}s after calibration",
+                               sig(a.holdout_length, 4), unit),
+                   md);
+    table_text h({"repeat purchases in calibration", "customers", "actual mean", "predicted mean"});
+    double n = 0.0;
+    double actual = 0.0;
+    double predicted = 0.0;
+    for (const auto& r : a.holdout) {
+      h.add({r.bucket, sig(r.customers, 9), sig(r.actual_mean, 4), sig(r.predicted_mean, 4)});
+      n += r.customers;
+      actual += r.actual_mean * r.customers;
+      predicted += r.predicted_mean * r.customers;
+    }
+    h.add({"all", sig(n, 9), sig(actual / n, 4), sig(predicted / n, 4)});
+    out += h.render(md);
+  }
+  if (!a.at_risk.empty()) {
+    out += heading(fmt::format("At risk: P(alive) below {}, most valuable first",
+                               sig(a.options.at_risk_alive, 3)),
+                   md);
+    table_text r({"customer_id", "x", "t_x", "T", "P(alive)",
+                  a.m_x.empty() ? "repeat purchases" : "repeat spend"});
+    for (std::size_t i : a.at_risk) {
+      r.add({a.customer_id[i], sig(a.x[i]), sig(a.t_x[i], 4), sig(a.T[i], 4),
+             fmt::format("{:.3f}", a.p_alive[i]),
+             a.m_x.empty() ? sig(a.x[i]) : fmt::format("{:.2f}", historical_value(a, i))});
+    }
+    out += r.render(md);
+  }
+  if (!a.notes.empty()) {
+    out += heading("Notes", md);
+    for (const std::string& note : a.notes) out += (md ? "- " : " ") + note + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string render_clv(const clv_analysis& a, report_format format) {
+  if (format == report_format::json) return render_json(a);
+  return render_text(a, format == report_format::markdown);
+}
+
+std::string render_clv_customers(const clv_analysis& a, report_format format) {
+  const bool spend = !a.expected_spend.empty();
+  if (format == report_format::json) {
+    json rows = json::array();
+    for (std::size_t i = 0; i < a.customers(); ++i) {
+      json row = {{"customer_id", a.customer_id[i]},
+                  {"x", num(a.x[i])},
+                  {"t_x", num(a.t_x[i])},
+                  {"T", num(a.T[i])},
+                  {"p_alive", num(a.p_alive[i])},
+                  {"expected_purchases", num(a.expected[i])}};
+      if (!a.m_x.empty()) row["m_x"] = num(a.m_x[i]);
+      if (spend) {
+        row["expected_spend"] = num(a.expected_spend[i]);
+        row["clv"] = num(a.clv[i]);
+      }
+      rows.push_back(std::move(row));
+    }
+    json j;
+    j["horizon_months"] = a.options.horizon_months;
+    j["customers"] = std::move(rows);
+    return j.dump(1) + "\n";
+  }
+  std::string out = "customer_id,x,t_x,T";
+  if (!a.m_x.empty()) out += ",m_x";
+  out += ",p_alive,expected_purchases";
+  if (spend) out += ",expected_spend,clv";
+  out += "\n";
+  out.reserve(out.size() + a.customers() * 96);
+  for (std::size_t i = 0; i < a.customers(); ++i) {
+    out += detail::csv_cell(a.customer_id[i]);
+    put(out, a.x[i], 10);
+    put(out, a.t_x[i], 10);
+    put(out, a.T[i], 10);
+    if (!a.m_x.empty()) put(out, a.m_x[i], 10);
+    put(out, a.p_alive[i], 8);
+    put(out, a.expected[i], 8);
+    if (spend) {
+      put(out, a.expected_spend[i], 8);
+      put(out, a.clv[i], 8);
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace crm::io

@@ -37,6 +37,10 @@ void add_input_options(CLI::App& command, input_settings& settings);
 /// the rejects file when asked.
 void report_rejects(const io::read_result& result, const input_settings& settings);
 
+/// Files named on the command line; a directory stands for its data files (.csv .tsv .txt .json
+/// .jsonl), sorted by name.
+[[nodiscard]] std::vector<std::string> expand_inputs(const std::vector<std::string>& args);
+
 /// The exit code a command asks for when it completed without an error (check: 0, 1 or 2).
 int& completed_exit_code();
 
@@ -47,5 +51,6 @@ void add_cohorts_command(CLI::App& app);
 void add_generate_command(CLI::App& app);
 void add_inspect_command(CLI::App& app);
 void add_schema_command(CLI::App& app);
+void add_clv_command(CLI::App& app);
 
 }  // namespace crm::cli

@@ -247,30 +247,6 @@ io::report_options to_report_options(const metric_settings& s,
   return o;
 }
 
-/// Files named on the command line; a directory stands for its data files, sorted by name.
-std::vector<std::string> expand_inputs(const std::vector<std::string>& args) {
-  namespace fs = std::filesystem;
-  std::vector<std::string> files;
-  for (const std::string& a : args) {
-    std::error_code ec;
-    if (a == "-" || !fs::is_directory(a, ec)) {
-      files.push_back(a);
-      continue;
-    }
-    std::vector<std::string> found;
-    for (const auto& entry : fs::directory_iterator(a)) {
-      const std::string ext = entry.path().extension().string();
-      if (entry.is_regular_file() &&
-          (ext == ".csv" || ext == ".tsv" || ext == ".txt" || ext == ".json" || ext == ".jsonl")) {
-        found.push_back(entry.path().string());
-      }
-    }
-    std::sort(found.begin(), found.end());
-    files.insert(files.end(), found.begin(), found.end());
-  }
-  return files;
-}
-
 std::vector<io::read_result> read_inputs(const metric_settings& s,
                                          const std::optional<io::config>& cfg = std::nullopt) {
   input_settings input = s.input;
@@ -329,6 +305,29 @@ void write_report(const metric_settings& s, Render render) {
 }
 
 }  // namespace
+
+std::vector<std::string> expand_inputs(const std::vector<std::string>& args) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  for (const std::string& a : args) {
+    std::error_code ec;
+    if (a == "-" || !fs::is_directory(a, ec)) {
+      files.push_back(a);
+      continue;
+    }
+    std::vector<std::string> found;
+    for (const auto& entry : fs::directory_iterator(a)) {
+      const std::string ext = entry.path().extension().string();
+      if (entry.is_regular_file() &&
+          (ext == ".csv" || ext == ".tsv" || ext == ".txt" || ext == ".json" || ext == ".jsonl")) {
+        found.push_back(entry.path().string());
+      }
+    }
+    std::sort(found.begin(), found.end());
+    files.insert(files.end(), found.begin(), found.end());
+  }
+  return files;
+}
 
 void add_report_command(CLI::App& app) {
   auto s = std::make_shared<metric_settings>();

@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
       "  crm-metrics inspect examples/data/orders.csv     what is this export?\n"
       "  crm-metrics schema --lang zh                     recognised tables and header aliases\n"
       "  crm-metrics check --config kpis.json dir/        KPI scorecard; exit 1 warn, 2 alert\n"
+      "  crm-metrics clv orders.csv                       BG/NBD + Gamma-Gamma CLV per customer\n"
       "Exit codes: 0 ok, 1 check: a KPI warns, 2 check: a KPI alerts, 64 usage, 65 bad input\n"
       "data, 66 missing input, 74 I/O error.\n"
       "Docs: docs/cli.md");
@@ -73,6 +74,7 @@ int main(int argc, char** argv) {
   crm::cli::add_generate_command(app);
   crm::cli::add_inspect_command(app);
   crm::cli::add_schema_command(app);
+  crm::cli::add_clv_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
