@@ -1,0 +1,76 @@
+#!/bin/bash
+# Race `crm-metrics clv` against lifetimes (and BTYD for Pareto/NBD) on the same synthetic RFM
+# summaries, whole process, and print medians, peak memory, ratios and the fitted parameters of
+# both, so a difference in speed is never a difference in answers.
+# Usage: bench/clv/run_clv.sh DATA_DIR [RUNS] [PEERS_DIR]
+#   DATA_DIR   gets syn_100k.csv and syn_1m.csv (made here with PEERS_DIR/clv/gen_rfm.py if absent)
+#   RUNS       timed runs per command after one warm-up (default 5; medians are quoted)
+#   PEERS_DIR  the peers' scripts (default ../shared/bench beside the repository)
+# Needs: a release build (cmake --preset release && cmake --build --preset release), GNU time, and
+# for the peers lifetimes + autograd on PYTHONPATH (see PEERS_DIR/clv/README.md). PEER=0 skips
+# the peers; PEER_RUNS (default 1) times them fewer times, as they take minutes.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+data=$1
+runs=${2:-5}
+peers=${3:-$repo/../shared/bench}
+crm=${CRM:-$repo/build/release/crm-metrics}
+out=$data/out
+mkdir -p "$out"
+
+# median_of N LABEL COMMAND...: warm-up, N timed runs; prints "LABEL median_s peak_MiB".
+median_of() {
+  local n=$1 label=$2; shift 2
+  [ "$n" -gt 1 ] && "$@" >/dev/null 2>&1
+  local times=() mems=()
+  for _ in $(seq "$n"); do
+    local line
+    line=$(/usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1)
+    times+=("${line% *}"); mems+=("${line#* }")
+  done
+  local t m
+  t=$(printf '%s\n' "${times[@]}" | sort -g | sed -n "$(( (n + 1) / 2 ))p")
+  m=$(printf '%s\n' "${mems[@]}" | sort -g | sed -n "$(( (n + 1) / 2 ))p")
+  printf '%-22s %8.3f s %8.0f MiB\n' "$label" "$t" "$(echo "$m / 1024" | bc -l)"
+  echo "$label $t $m" >> "$out/times.txt"
+}
+
+: > "$out/times.txt"
+for n in 100000 1000000; do
+  s=$([ "$n" = 100000 ] && echo 100k || echo 1m)
+  f=$data/syn_$s.csv
+  [ -f "$f" ] || /usr/bin/python3 "$peers/clv/gen_rfm.py" "$n" "$f"
+  echo "## syn_$s.csv: $n customers, $(stat -c %s "$f") bytes"
+  median_of "$runs" "crm-bgnbd+gg-$s" "$crm" clv --customers "$out/crm_pred_$s.csv" \
+    --format json -o "$out/crm_bgnbd_$s.json" "$f"
+  median_of "$runs" "crm-pnbd-$s" "$crm" clv --model pnbd --customers "$out/crm_pnbd_pred_$s.csv" \
+    --format json -o "$out/crm_pnbd_$s.json" "$f"
+  if [ "${PEER:-1}" = 1 ]; then
+    pr=${PEER_RUNS:-1}
+    median_of "$pr" "lifetimes-bgnbd-$s" /usr/bin/python3 "$peers/clv/peer_lifetimes.py" bgnbd "$f" \
+      "$out/lt_bgnbd_$s.json"
+    median_of "$pr" "lifetimes-gg-$s" /usr/bin/python3 "$peers/clv/peer_lifetimes.py" gg "$f" \
+      "$out/lt_gg_$s.json"
+  fi
+  /usr/bin/python3 - "$out" "$s" <<'PY'
+import json, os, sys
+out, s = sys.argv[1], sys.argv[2]
+crm = json.load(open(f"{out}/crm_bgnbd_{s}.json"))
+def ours(section):
+    return {k: v["estimate"] for k, v in crm[section]["parameters"].items()}
+print("crm       BG/NBD", ours("purchase_model"), "LL", crm["purchase_model"]["log_likelihood"])
+print("crm       GG    ", ours("spend_model"))
+for name in ("bgnbd", "gg"):
+    p = f"{out}/lt_{name}_{s}.json"
+    if os.path.exists(p):
+        lt = json.load(open(p))
+        print("lifetimes", name.ljust(6), lt["params"], "LL", lt.get("log_likelihood"))
+PY
+done
+
+echo "## ratios (peer median / crm median)"
+awk '{ n = split($1, a, "-"); t[$1] = $2 }
+     END { for (k in t) { split(k, a, "-"); if (a[1] != "lifetimes") continue;
+             c = "crm-bgnbd+gg-" a[3]; if (c in t) printf "%-22s time x%.1f\n", k, t[k] / t[c] } }' \
+  "$out/times.txt" | sort
