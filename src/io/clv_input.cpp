@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <numeric>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -37,20 +36,6 @@ std::string_view to_string(clv_model model) noexcept {
 }
 
 namespace {
-
-/// Runs body(begin, end) over [0, n) on up to 8 threads (one below 20,000 rows). Every element
-/// is computed alone, so the result does not depend on the split.
-template <class Body>
-void parallel_for(std::size_t n, Body&& body) {
-  const std::size_t hw = std::max(1u, std::thread::hardware_concurrency());
-  const std::size_t parts = n < 20'000 ? 1 : std::min<std::size_t>(hw, 8);
-  std::vector<std::thread> threads;
-  for (std::size_t k = 1; k < parts; ++k) {
-    threads.emplace_back([&, k] { body(n * k / parts, n * (k + 1) / parts); });
-  }
-  body(0, n / parts);
-  for (auto& t : threads) t.join();
-}
 
 /// A column of a summary table as doubles (money in currency units); missing cells are errors.
 std::vector<double> numbers(const table& t, const column& c) {
@@ -287,6 +272,39 @@ void fit_spend(clv_analysis& a) {
   }
 }
 
+/// Σ_{k=1..months} (E[Y(k·step)] − E[Y((k−1)·step)]) / (1+d)^k per customer: the discounted
+/// expected purchases of clv::discounted_value with the spend factored out. BG/NBD has a
+/// one-pass kernel; for Pareto/NBD one batch prediction per month (its batch path shares the
+/// per-x work across customers). The horizon's expectations and P(alive) go to `expected` and
+/// `alive`.
+std::vector<double> discounted_purchases(const purchase_model& m, const clv::rfm_view& v,
+                                         double step, unsigned months, double monthly,
+                                         std::span<double> expected, std::span<double> alive) {
+  const std::size_t n = v.size();
+  std::vector<double> total(n, 0.0);
+  if (m.kind != clv_model::pareto_nbd) {
+    clv::bgnbd_discounted_purchases(m.bg, m.variant(), v, months, step, monthly, total, expected,
+                                    alive);
+    return total;
+  }
+  clv::check_discounting(months, step, monthly);
+  std::vector<double> previous(n, 0.0);
+  std::vector<double> current(n);
+  double factor = 1.0;
+  for (unsigned k = 1; k <= months; ++k) {
+    const bool last = k == months;
+    m.predict(v, static_cast<double>(k) * step, last ? expected : std::span<double>(current),
+              last ? alive : std::span<double>{});
+    const std::span<const double> cumulative = last ? expected : std::span<double>(current);
+    factor /= 1.0 + monthly;
+    for (std::size_t i = 0; i < n; ++i) {
+      total[i] += (cumulative[i] - previous[i]) * factor;
+      previous[i] = cumulative[i];
+    }
+  }
+  return total;
+}
+
 void predict(clv_analysis& a, const purchase_model& m) {
   const std::size_t n = a.customers();
   const clv::rfm_view v{a.x, a.t_x, a.T};
@@ -295,8 +313,13 @@ void predict(clv_analysis& a, const purchase_model& m) {
   a.new_customer_expected = m.unconditional(a.horizon);
   a.expected.resize(n);
   a.p_alive.resize(n);
-  m.predict(v, a.horizon, a.expected, a.p_alive);
-  if (!a.spend_fit) return;
+  if (!a.spend_fit) {
+    m.predict(v, a.horizon, a.expected, a.p_alive);
+    return;
+  }
+  const double monthly = std::pow(1.0 + a.options.annual_discount, 1.0 / 12.0) - 1.0;
+  const std::vector<double> purchases =
+      discounted_purchases(m, v, step, a.options.horizon_months, monthly, a.expected, a.p_alive);
   const clv::gamma_gamma_params g = clv::gamma_gamma_params_of(*a.spend_fit);
   const bool population_mean = g.q > 1.0;
   if (!population_mean) {
@@ -304,23 +327,17 @@ void predict(clv_analysis& a, const purchase_model& m) {
         "the spend model's q <= 1 (no finite mean spend of a new customer): customers without "
         "repeat purchases get no expected spend and no CLV");
   }
-  const double monthly = std::pow(1.0 + a.options.annual_discount, 1.0 / 12.0) - 1.0;
   a.expected_spend.assign(n, std::nan(""));
   a.clv.assign(n, std::nan(""));
-  parallel_for(n, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) {
-      const double x = a.x[i];
-      const bool known = x >= 1.0 && a.m_x[i] > 0.0;  // else the population mean
-      if (!known && !population_mean) continue;
-      const double spend =
-          clv::gamma_gamma_expected_spend(g, known ? x : 0.0, known ? a.m_x[i] : 0.0);
-      a.expected_spend[i] = spend;
-      a.clv[i] =
-          a.options.margin *
-          clv::discounted_value([&](double t) { return m.conditional(t, x, a.t_x[i], a.T[i]); },
-                                spend, a.options.horizon_months, step, monthly);
-    }
-  });
+  for (std::size_t i = 0; i < n; ++i) {
+    const double x = a.x[i];
+    const bool known = x >= 1.0 && a.m_x[i] > 0.0;  // else the population mean
+    if (!known && !population_mean) continue;
+    const double spend =
+        clv::gamma_gamma_expected_spend(g, known ? x : 0.0, known ? a.m_x[i] : 0.0);
+    a.expected_spend[i] = spend;
+    a.clv[i] = a.options.margin * spend * purchases[i];
+  }
 }
 
 void holdout_check(clv_analysis& a, const purchase_model& m) {

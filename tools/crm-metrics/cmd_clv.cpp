@@ -84,7 +84,9 @@ void run(const clv_settings& s) {
   if (!s.customers.empty()) {
     std::string f = s.customers_format;
     if (f.empty()) f = s.customers.ends_with(".json") ? "json" : "csv";
-    io::write_file_atomic(s.customers, io::render_clv_customers(a, format_of(f)));
+    io::atomic_file out(s.customers);
+    io::write_clv_customers(a, format_of(f), out);
+    out.commit();
   }
   io::write_file_atomic(s.output, io::render_clv(a, format_of(s.format)));
 }

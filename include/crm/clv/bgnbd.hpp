@@ -62,4 +62,15 @@ struct bgnbd_params {
 void bgnbd_predict(const bgnbd_params& p, bgnbd_variant v, const rfm_view& data, double t,
                    std::span<double> expected, std::span<double> alive);
 
+/// Discounted expected purchases of every row over `periods` periods of length `step` (in the
+/// data's time unit) at `discount_rate` per period: Σ_{i=1..periods} (E[Y(i·step)] −
+/// E[Y((i−1)·step)]) / (1+d)^i, the factor of the spend in discounted_value (lifetimes'
+/// customer_lifetime_value), in one pass (P(alive) and the per-x series once per row). Writes
+/// `discounted`, and E[Y(periods·step)] and P(alive) into `expected` and `alive` unless empty;
+/// all of data.size(). Throws as check_discounting and bgnbd_predict.
+void bgnbd_discounted_purchases(const bgnbd_params& p, bgnbd_variant v, const rfm_view& data,
+                                unsigned periods, double step, double discount_rate,
+                                std::span<double> discounted, std::span<double> expected,
+                                std::span<double> alive);
+
 }  // namespace crm::clv

@@ -15,6 +15,7 @@
 #include "crm/clv/common.hpp"
 #include "crm/clv/summary.hpp"
 #include "crm/dates.hpp"
+#include "crm/io/output.hpp"
 #include "crm/io/reader.hpp"
 #include "crm/io/report.hpp"
 
@@ -101,5 +102,10 @@ struct clv_analysis {
 
 /// Per-customer predictions: csv or json.
 [[nodiscard]] std::string render_clv_customers(const clv_analysis& a, report_format format);
+
+/// The same bytes as render_clv_customers, written to `out` as they are formatted: CSV rows in
+/// blocks on up to 8 threads into reused buffers (memory stays a few MiB for any row count).
+/// `out` is not committed here.
+void write_clv_customers(const clv_analysis& a, report_format format, atomic_file& out);
 
 }  // namespace crm::io

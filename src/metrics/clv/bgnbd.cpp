@@ -645,6 +645,38 @@ double bgnbd_p_purchases(const bgnbd_params& p, bgnbd_variant v, double t, unsig
   return prob;
 }
 
+namespace {
+
+/// Per distinct x of `data`: the prediction terms, with the first coefficients of the series
+/// tabulated when E[Y(t)] is wanted (and the table stays small).
+struct prediction_table {
+  detail::value_index index;
+  std::vector<x_prediction> per_x;
+  std::vector<double> w_coefficients;
+  std::vector<double> z_coefficients;
+
+  prediction_table(const bgnbd_params& p, bgnbd_variant v, const rfm_view& data, bool want_expected)
+      : index(detail::index_values(data.x)) {
+    constexpr std::size_t table_size = 160;
+    const bool tabulate =
+        want_expected && index.values.size() * table_size <= (std::size_t{1} << 22);
+    for (double x : index.values) {
+      per_x.push_back(make_x_prediction(p, v, x));
+      if (tabulate) per_x.back().e.tabulate(table_size, w_coefficients, z_coefficients);
+    }
+    if (!tabulate) return;
+    for (std::size_t j = 0; j < per_x.size(); ++j) {
+      per_x[j].e.w_table =
+          std::span<const double>(w_coefficients).subspan(j * table_size, table_size);
+      per_x[j].e.z_table =
+          std::span<const double>(z_coefficients).subspan(j * table_size, table_size);
+    }
+  }
+  [[nodiscard]] const x_prediction& of(std::size_t row) const { return per_x[index.slot[row]]; }
+};
+
+}  // namespace
+
 void bgnbd_predict(const bgnbd_params& p, bgnbd_variant v, const rfm_view& data, double t,
                    std::span<double> expected, std::span<double> alive) {
   check_params(p, "bgnbd_predict");
@@ -654,33 +686,56 @@ void bgnbd_predict(const bgnbd_params& p, bgnbd_variant v, const rfm_view& data,
     require_same_length("bgnbd_predict", "x", data.size(), "expected", expected.size());
   }
   if (!alive.empty()) require_same_length("bgnbd_predict", "x", data.size(), "alive", alive.size());
-  // Per distinct x: the series of E[Y(t) | alive] with its first coefficients tabulated.
-  const detail::value_index index = detail::index_values(data.x);
-  constexpr std::size_t table_size = 160;
-  const bool tabulate = index.values.size() * table_size <= (std::size_t{1} << 22);
-  std::vector<x_prediction> per_x;
-  std::vector<double> w_coefficients;
-  std::vector<double> z_coefficients;
-  for (double x : index.values) {
-    per_x.push_back(make_x_prediction(p, v, x));
-    if (tabulate && !expected.empty())
-      per_x.back().e.tabulate(table_size, w_coefficients, z_coefficients);
-  }
-  if (tabulate && !expected.empty()) {
-    for (std::size_t j = 0; j < per_x.size(); ++j) {
-      per_x[j].e.w_table =
-          std::span<const double>(w_coefficients).subspan(j * table_size, table_size);
-      per_x[j].e.z_table =
-          std::span<const double>(z_coefficients).subspan(j * table_size, table_size);
-    }
-  }
   const bool want_expected = !expected.empty();
+  const prediction_table table(p, v, data, want_expected);
   const auto part = [&](std::size_t begin, std::size_t end, std::span<double>) {
     for (std::size_t i = begin; i < end; ++i) {
       const prediction r =
-          predict_one(per_x[index.slot[i]], p.alpha, t, data.t_x[i], data.T[i], want_expected);
+          predict_one(table.of(i), p.alpha, t, data.t_x[i], data.T[i], want_expected);
       if (want_expected) expected[i] = r.expected;
       if (!alive.empty()) alive[i] = r.alive;
+    }
+    return 0.0;
+  };
+  (void)detail::parallel_sum(data.size(), {}, part);
+}
+
+void bgnbd_discounted_purchases(const bgnbd_params& p, bgnbd_variant v, const rfm_view& data,
+                                unsigned periods, double step, double discount_rate,
+                                std::span<double> discounted, std::span<double> expected,
+                                std::span<double> alive) {
+  check_params(p, "bgnbd_discounted_purchases");
+  check_discounting(periods, step, discount_rate);
+  validate(data, "bgnbd_discounted_purchases");
+  const auto same = [&](const char* name, std::span<double> out) {
+    require_same_length("bgnbd_discounted_purchases", "x", data.size(), name, out.size());
+  };
+  same("discounted", discounted);
+  if (!expected.empty()) same("expected", expected);
+  if (!alive.empty()) same("alive", alive);
+  const prediction_table table(p, v, data, true);
+  // The discount factors 1/(1+d)^i, as discounted_value builds them.
+  std::vector<double> factor(periods);
+  double f = 1.0;
+  for (double& d : factor) d = f /= 1.0 + discount_rate;
+  const auto part = [&](std::size_t begin, std::size_t end, std::span<double>) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const x_prediction& xp = table.of(i);
+      // P(alive) once; E[Y(t)] = P(alive) · E[Y(t) | alive] for every t.
+      const prediction first = predict_one(xp, p.alpha, 0.0, data.t_x[i], data.T[i], false);
+      double value = 0.0;
+      double previous = 0.0;
+      for (unsigned k = 1; k <= periods; ++k) {
+        const double cumulative =
+            first.alive > 0.0 ? first.alive * xp.e.expected_if_alive(static_cast<double>(k) * step /
+                                                                     (p.alpha + data.T[i]))
+                              : 0.0;
+        value += (cumulative - previous) * factor[k - 1];
+        previous = cumulative;
+      }
+      discounted[i] = value;
+      if (!expected.empty()) expected[i] = previous;
+      if (!alive.empty()) alive[i] = first.alive;
     }
     return 0.0;
   };
