@@ -49,6 +49,22 @@ struct cdnow_view {
   [[nodiscard]] rfm_view view() const { return {d.x, d.t_x, d.T}; }
 };
 
+/// n rows cycling through CDNOW in a scrambled order (more than one slice of parallel_sum).
+struct cycled_rows {
+  std::vector<double> x;
+  std::vector<double> t_x;
+  std::vector<double> T;
+  explicit cycled_rows(std::size_t n) {
+    const cdnow_view c;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t j = (i * 7919) % c.d.x.size();
+      x.push_back(c.d.x[j]);
+      t_x.push_back(c.d.t_x[j]);
+      T.push_back(c.d.T[j]);
+    }
+  }
+};
+
 // ---- direct numerical integration (independent of the closed forms in bgnbd.cpp) ----
 
 /// ∫_0^1 f(p, 1 − p) Beta(p; a, b) dp by tanh-sinh quadrature; 1 − p is passed exactly (from
@@ -478,17 +494,10 @@ TEST_CASE("bgnbd weights equal repeated rows", "[clv][bgnbd]") {
 }
 
 TEST_CASE("bgnbd_predict equals the per-customer functions, threaded", "[clv][bgnbd]") {
-  // 60,000 rows (more than one slice of parallel_sum) cycling through CDNOW.
-  const cdnow_view c;
-  std::vector<double> x;
-  std::vector<double> t_x;
-  std::vector<double> T;
-  for (std::size_t i = 0; i < 60'000; ++i) {
-    const std::size_t j = (i * 7919) % c.d.x.size();
-    x.push_back(c.d.x[j]);
-    t_x.push_back(c.d.t_x[j]);
-    T.push_back(c.d.T[j]);
-  }
+  const cycled_rows rows(60'000);
+  const auto& x = rows.x;
+  const auto& t_x = rows.t_x;
+  const auto& T = rows.T;
   for (const auto v : {bgnbd_variant::bg, bgnbd_variant::modified}) {
     std::vector<double> expected(x.size());
     std::vector<double> alive(x.size());
@@ -553,16 +562,10 @@ TEST_CASE("bgnbd_discounted_purchases: lifetimes' discounted CLV on CDNOW", "[cl
   }
 
   // The batch over 60,000 rows (threaded) equals discounted_value over the scalar functions.
-  const cdnow_view c;
-  std::vector<double> bx;
-  std::vector<double> bt_x;
-  std::vector<double> bT;
-  for (std::size_t i = 0; i < 60'000; ++i) {
-    const std::size_t j = (i * 7919) % c.d.x.size();
-    bx.push_back(c.d.x[j]);
-    bt_x.push_back(c.d.t_x[j]);
-    bT.push_back(c.d.T[j]);
-  }
+  const cycled_rows rows(60'000);
+  const auto& bx = rows.x;
+  const auto& bt_x = rows.t_x;
+  const auto& bT = rows.T;
   std::vector<double> batch(bx.size());
   crm::clv::bgnbd_discounted_purchases(published, bgnbd_variant::bg, {bx, bt_x, bT}, 24, step,
                                        monthly, batch, {}, {});
