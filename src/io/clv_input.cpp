@@ -273,34 +273,17 @@ void fit_spend(clv_analysis& a) {
 }
 
 /// Σ_{k=1..months} (E[Y(k·step)] − E[Y((k−1)·step)]) / (1+d)^k per customer: the discounted
-/// expected purchases of clv::discounted_value with the spend factored out. BG/NBD has a
-/// one-pass kernel; for Pareto/NBD one batch prediction per month (its batch path shares the
-/// per-x work across customers). The horizon's expectations and P(alive) go to `expected` and
-/// `alive`.
+/// expected purchases of clv::discounted_value with the spend factored out, in one pass of the
+/// model's kernel. The horizon's expectations and P(alive) go to `expected` and `alive`.
 std::vector<double> discounted_purchases(const purchase_model& m, const clv::rfm_view& v,
                                          double step, unsigned months, double monthly,
                                          std::span<double> expected, std::span<double> alive) {
-  const std::size_t n = v.size();
-  std::vector<double> total(n, 0.0);
-  if (m.kind != clv_model::pareto_nbd) {
+  std::vector<double> total(v.size());
+  if (m.kind == clv_model::pareto_nbd) {
+    clv::pareto_nbd_discounted_purchases(m.pnbd, v, months, step, monthly, total, expected, alive);
+  } else {
     clv::bgnbd_discounted_purchases(m.bg, m.variant(), v, months, step, monthly, total, expected,
                                     alive);
-    return total;
-  }
-  clv::check_discounting(months, step, monthly);
-  std::vector<double> previous(n, 0.0);
-  std::vector<double> current(n);
-  double factor = 1.0;
-  for (unsigned k = 1; k <= months; ++k) {
-    const bool last = k == months;
-    m.predict(v, static_cast<double>(k) * step, last ? expected : std::span<double>(current),
-              last ? alive : std::span<double>{});
-    const std::span<const double> cumulative = last ? expected : std::span<double>(current);
-    factor /= 1.0 + monthly;
-    for (std::size_t i = 0; i < n; ++i) {
-      total[i] += (cumulative[i] - previous[i]) * factor;
-      previous[i] = cumulative[i];
-    }
   }
   return total;
 }

@@ -101,6 +101,21 @@ struct cdnow_view {
   [[nodiscard]] rfm_view view() const { return {d.x, d.t_x, d.T, {}}; }
 };
 
+/// CDNOW 26 times, backwards (out of x order), ages shifted by 0..25 weeks: 61,282 rows, more
+/// than one slice of parallel_sum.
+struct many_rows {
+  std::vector<double> x, t_x, T;
+  explicit many_rows(const cdnow_view& c) {
+    for (int rep = 0; rep < 26; ++rep) {
+      for (std::size_t i = c.d.x.size(); i-- > 0;) {
+        x.push_back(c.d.x[i]);
+        t_x.push_back(c.d.t_x[i]);
+        T.push_back(c.d.T[i] + rep);
+      }
+    }
+  }
+};
+
 /// Central differences of Σ LL in each parameter against the analytic gradient.
 void check_gradient(const pareto_nbd_params& p, const rfm_view& v, double rel = 1e-6) {
   std::array<double, 4> g{};
@@ -456,14 +471,10 @@ TEST_CASE("pareto_nbd weights equal repeated rows; batch predict equals single c
 
   // Batch predictions (threaded above 50,000 rows, rows out of x order) equal the per-customer
   // functions.
-  std::vector<double> bx, bt, bT;
-  for (int rep = 0; rep < 26; ++rep) {
-    for (std::size_t i = c.d.x.size(); i-- > 0;) {
-      bx.push_back(c.d.x[i]);
-      bt.push_back(c.d.t_x[i]);
-      bT.push_back(c.d.T[i] + rep);
-    }
-  }
+  const many_rows rows(c);
+  const auto& bx = rows.x;
+  const auto& bt = rows.t_x;
+  const auto& bT = rows.T;
   REQUIRE(bx.size() > 50'000);
   std::vector<double> expected(bx.size());
   std::vector<double> alive(bx.size());
@@ -483,6 +494,67 @@ TEST_CASE("pareto_nbd weights equal repeated rows; batch predict equals single c
   std::vector<double> only_alive(bx.size());
   crm::clv::pareto_nbd_predict(published, {bx, bt, bT, {}}, 52.0, {}, only_alive);
   CHECK(only_alive == alive);
+}
+
+TEST_CASE("pareto_nbd_discounted_purchases: lifetimes' expectations, telescoping, threaded",
+          "[clv][pareto_nbd]") {
+  // lifetimes 0.11.3 ParetoNBDFitter on CDNOW (r 0.553273, alpha 10.577822, s 0.606247, beta
+  // 11.669366), conditional_probability_alive and
+  // conditional_expected_number_of_purchases_up_to_time(52.178571, ...) (12 months of
+  // 365.25/12/7 weeks): ID 1 (2, 30.43, 38.86) 0.869116, 1.855971; ID 157 (29, 37.71, 38)
+  // 0.996124, 24.98012.
+  const pareto_nbd_params lt{0.553273, 10.577822, 0.606247, 11.669366};
+  const std::vector<double> x{2, 29};
+  const std::vector<double> t_x{30.43, 37.71};
+  const std::vector<double> T{38.86, 38};
+  const double step = 365.25 / 12.0 / 7.0;
+  const double monthly = std::pow(1.1, 1.0 / 12.0) - 1.0;
+  std::vector<double> discounted(2);
+  std::vector<double> expected(2);
+  std::vector<double> alive(2);
+  crm::clv::pareto_nbd_discounted_purchases(lt, {x, t_x, T, {}}, 12, step, monthly, discounted,
+                                            expected, alive);
+  CHECK(alive[0] == Approx(0.869116).epsilon(2e-6));
+  CHECK(alive[1] == Approx(0.996124).epsilon(2e-6));
+  CHECK(expected[0] == Approx(1.855971).epsilon(2e-6));
+  CHECK(expected[1] == Approx(24.98012).epsilon(2e-6));
+  // Discounting lowers each month's increment by at most 1.1: between E / 1.1 and E.
+  for (std::size_t i = 0; i < 2; ++i) {
+    CHECK(discounted[i] < expected[i]);
+    CHECK(discounted[i] > expected[i] / 1.1);
+  }
+  // No discount: the increments telescope to E[Y(12 steps)].
+  std::vector<double> flat(2);
+  crm::clv::pareto_nbd_discounted_purchases(lt, {x, t_x, T, {}}, 12, step, 0.0, flat, {}, {});
+  CHECK(flat[0] == Approx(expected[0]).epsilon(1e-13));
+  CHECK(flat[1] == Approx(expected[1]).epsilon(1e-13));
+
+  // Over 61,282 rows (threaded, out of x order) equal to discounted_value over the scalar
+  // conditional expectation.
+  const cdnow_view c;
+  const many_rows rows(c);
+  const auto& bx = rows.x;
+  const auto& bt = rows.t_x;
+  const auto& bT = rows.T;
+  std::vector<double> batch(bx.size());
+  crm::clv::pareto_nbd_discounted_purchases(published, {bx, bt, bT, {}}, 24, step, monthly, batch,
+                                            {}, {});
+  for (std::size_t i = 0; i < bx.size(); i += 97) {
+    const double scalar = crm::clv::discounted_value(
+        [&](double t) {
+          return crm::clv::pareto_nbd_conditional_expected_purchases(published, t, bx[i], bt[i],
+                                                                     bT[i]);
+        },
+        1.0, 24, step, monthly);
+    CHECK(batch[i] == Approx(scalar).epsilon(1e-13));
+  }
+  std::vector<double> short_out(1);
+  CHECK_THROWS_AS(crm::clv::pareto_nbd_discounted_purchases(published, {x, t_x, T, {}}, 12, step,
+                                                            monthly, short_out, {}, {}),
+                  crm::invalid_input);
+  CHECK_THROWS_AS(crm::clv::pareto_nbd_discounted_purchases(published, {x, t_x, T, {}}, 0, step,
+                                                            monthly, discounted, {}, {}),
+                  crm::invalid_input);
 }
 
 TEST_CASE("fit_pareto_nbd recovers the parameters of a simulated Pareto/NBD population",

@@ -56,4 +56,11 @@ struct pareto_nbd_params {
 void pareto_nbd_predict(const pareto_nbd_params& p, const rfm_view& data, double t,
                         std::span<double> expected, std::span<double> alive);
 
+/// Discounted expected purchases over `periods` periods of length `step` (as
+/// bgnbd_discounted_purchases): P(alive) once per row, then the closed-form expectation per period.
+void pareto_nbd_discounted_purchases(const pareto_nbd_params& p, const rfm_view& data,
+                                     unsigned periods, double step, double discount_rate,
+                                     std::span<double> discounted, std::span<double> expected,
+                                     std::span<double> alive);
+
 }  // namespace crm::clv

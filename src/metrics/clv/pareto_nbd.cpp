@@ -1174,6 +1174,31 @@ double pareto_nbd_dert(const pareto_nbd_params& p, double delta, double x, doubl
   return std::exp(log_alive + std::log(p.r + x) - std::log(p.alpha + T) + log_k - std::log(delta));
 }
 
+namespace {
+
+/// Calls f(row, P(alive), (r+x)(β+T)/(α+T)) for every row, in runs of equal x, on both cores.
+/// E[Y(t) | x, t_x, T] is the last two times [1 − ((β+T)/(β+T+t))^{s−1}] / (s−1).
+template <class F>
+void each_customer(const pareto_nbd_params& p, const rfm_view& data, F&& f) {
+  const model m(p);
+  const std::vector<std::size_t> order = x_order(data);
+  const auto rows = [&](std::size_t begin, std::size_t end, std::span<double>) {
+    x_state<false> st(m);
+    std::array<double, 4> d{};
+    for_each_run(m, data, order, begin, end, st, [&](std::size_t i) {
+      const double T = data.T[i];
+      const shifted at_T = shift(m, T);
+      const double lb = st.log_bracket(data.t_x[i], T, at_T, d);
+      const double pa = std::exp(std::min(0.0, -st.a() * at_T.log_a - m.s * at_T.log_b - lb));
+      f(i, pa, (p.r + data.x[i]) * (p.beta + T) * at_T.inv_a);
+    });
+    return 0.0;
+  };
+  detail::parallel_sum(data.size(), std::span<double>{}, rows);
+}
+
+}  // namespace
+
 void pareto_nbd_predict(const pareto_nbd_params& p, const rfm_view& data, double t,
                         std::span<double> expected, std::span<double> alive) {
   const char* fn = "pareto_nbd_predict";
@@ -1182,26 +1207,41 @@ void pareto_nbd_predict(const pareto_nbd_params& p, const rfm_view& data, double
   validate(data, fn);
   if (!expected.empty()) require_same_length(fn, "x", data.size(), "expected", expected.size());
   if (!alive.empty()) require_same_length(fn, "x", data.size(), "alive", alive.size());
-  const model m(p);
-  const std::vector<std::size_t> order = x_order(data);
-  const auto rows = [&](std::size_t begin, std::size_t end, std::span<double>) {
-    x_state<false> st(m);
-    std::array<double, 4> d{};
-    for_each_run(m, data, order, begin, end, st, [&](std::size_t i) {
-      const double x = data.x[i];
-      const double T = data.T[i];
-      const shifted at_T = shift(m, T);
-      const double lb = st.log_bracket(data.t_x[i], T, at_T, d);
-      const double pa = std::exp(std::min(0.0, -st.a() * at_T.log_a - m.s * at_T.log_b - lb));
-      if (!alive.empty()) alive[i] = pa;
-      if (!expected.empty()) {
-        expected[i] =
-            (p.r + x) * (p.beta + T) * at_T.inv_a * horizon_factor(p.s - 1.0, p.beta + T, t) * pa;
-      }
-    });
-    return 0.0;
-  };
-  detail::parallel_sum(data.size(), std::span<double>{}, rows);
+  each_customer(p, data, [&](std::size_t i, double pa, double scale) {
+    if (!alive.empty()) alive[i] = pa;
+    if (!expected.empty()) {
+      expected[i] = scale * horizon_factor(p.s - 1.0, p.beta + data.T[i], t) * pa;
+    }
+  });
+}
+
+void pareto_nbd_discounted_purchases(const pareto_nbd_params& p, const rfm_view& data,
+                                     unsigned periods, double step, double discount_rate,
+                                     std::span<double> discounted, std::span<double> expected,
+                                     std::span<double> alive) {
+  const char* fn = "pareto_nbd_discounted_purchases";
+  check_params(p, fn);
+  check_discounting(periods, step, discount_rate);
+  validate(data, fn);
+  require_same_length(fn, "x", data.size(), "discounted", discounted.size());
+  if (!expected.empty()) require_same_length(fn, "x", data.size(), "expected", expected.size());
+  if (!alive.empty()) require_same_length(fn, "x", data.size(), "alive", alive.size());
+  std::vector<double> factor(periods);  // 1/(1+d)^i, as discounted_value builds them
+  double f = 1.0;
+  for (double& d : factor) d = f /= 1.0 + discount_rate;
+  each_customer(p, data, [&](std::size_t i, double pa, double scale) {
+    double value = 0.0;
+    double previous = 0.0;
+    for (unsigned k = 1; k <= periods; ++k) {
+      const double cumulative =
+          scale * horizon_factor(p.s - 1.0, p.beta + data.T[i], static_cast<double>(k) * step) * pa;
+      value += (cumulative - previous) * factor[k - 1];
+      previous = cumulative;
+    }
+    discounted[i] = value;
+    if (!expected.empty()) expected[i] = previous;
+    if (!alive.empty()) alive[i] = pa;
+  });
 }
 
 }  // namespace crm::clv
