@@ -200,11 +200,6 @@ struct purchase_model {
   [[nodiscard]] clv::bgnbd_variant variant() const {
     return kind == clv_model::mbgnbd ? clv::bgnbd_variant::modified : clv::bgnbd_variant::bg;
   }
-  [[nodiscard]] double conditional(double t, double x, double t_x, double T) const {
-    return kind == clv_model::pareto_nbd
-               ? clv::pareto_nbd_conditional_expected_purchases(pnbd, t, x, t_x, T)
-               : clv::bgnbd_conditional_expected_purchases(bg, variant(), t, x, t_x, T);
-  }
   [[nodiscard]] double unconditional(double t) const {
     return kind == clv_model::pareto_nbd ? clv::pareto_nbd_expected_purchases(pnbd, t)
                                          : clv::bgnbd_expected_purchases(bg, variant(), t);
