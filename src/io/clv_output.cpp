@@ -290,41 +290,80 @@ std::string render_clv(const clv_analysis& a, report_format format) {
 
 namespace {
 
-/// The CSV header of the per-customer predictions.
-std::string customers_header(const clv_analysis& a) {
-  std::string out = "customer_id,x,t_x,T";
-  if (!a.m_x.empty()) out += ",m_x";
-  out += ",p_alive,expected_purchases";
-  if (!a.expected_spend.empty()) out += ",expected_spend,clv";
-  out += "\n";
+/// The per-customer columns in output order (m_x only with spend data, expected_spend and clv
+/// only with a spend model), with the significant digits each is printed with: 10 for the
+/// summary's own values, 8 for predictions.
+struct customer_column {
+  const char* name;
+  const std::vector<double>* values;
+  int digits;
+};
+
+std::vector<customer_column> customer_columns(const clv_analysis& a) {
+  std::vector<customer_column> out{{"x", &a.x, 10}, {"t_x", &a.t_x, 10}, {"T", &a.T, 10}};
+  if (!a.m_x.empty()) out.push_back({"m_x", &a.m_x, 10});
+  out.push_back({"p_alive", &a.p_alive, 8});
+  out.push_back({"expected_purchases", &a.expected, 8});
+  if (!a.expected_spend.empty()) {
+    out.push_back({"expected_spend", &a.expected_spend, 8});
+    out.push_back({"clv", &a.clv, 8});
+  }
   return out;
 }
 
-/// Appends the CSV rows [begin, end) to `out`.
-void customer_rows(const clv_analysis& a, std::size_t begin, std::size_t end, std::string& out) {
-  const bool spend = !a.expected_spend.empty();
-  for (std::size_t i = begin; i < end; ++i) {
-    out += detail::csv_cell(a.customer_id[i]);
-    put(out, a.x[i], 10);
-    put(out, a.t_x[i], 10);
-    put(out, a.T[i], 10);
-    if (!a.m_x.empty()) put(out, a.m_x[i], 10);
-    put(out, a.p_alive[i], 8);
-    put(out, a.expected[i], 8);
-    if (spend) {
-      put(out, a.expected_spend[i], 8);
-      put(out, a.clv[i], 8);
-    }
-    out += '\n';
+/// `text` as a JSON string (quotes, backslashes and control characters escaped; UTF-8 as is).
+void put_json_string(std::string& out, std::string_view text) {
+  const bool plain = std::none_of(text.begin(), text.end(), [](char c) {
+    return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+  });
+  if (plain) {
+    out += '"';
+    out += text;
+    out += '"';
+  } else {
+    out += json(std::string(text)).dump();
   }
 }
 
-/// Passes the CSV rows to `sink` (a string_view at a time, in row order), formatted in blocks
-/// of 16,384 rows, one block per thread at a time on up to 8 threads into buffers reused from
-/// round to round: formatting numbers to 8-10 significant digits is the cost of this output.
+/// Appends rows [begin, end) to `out`: CSV lines, or JSON objects one per line (null for a
+/// value that is not a number), each but the very last followed by a comma.
+void customer_rows(const clv_analysis& a, const std::vector<customer_column>& columns, bool as_json,
+                   std::size_t begin, std::size_t end, std::string& out) {
+  const std::size_t n = a.customers();
+  for (std::size_t i = begin; i < end; ++i) {
+    if (!as_json) {
+      out += detail::csv_cell(a.customer_id[i]);
+      for (const customer_column& c : columns) put(out, (*c.values)[i], c.digits);
+      out += '\n';
+      continue;
+    }
+    out += "  {\"customer_id\": ";
+    put_json_string(out, a.customer_id[i]);
+    for (const customer_column& c : columns) {
+      out += ", \"";
+      out += c.name;
+      out += "\": ";
+      const double v = (*c.values)[i];
+      if (std::isfinite(v)) {
+        char buf[40];
+        const auto res =
+            std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, c.digits);
+        out.append(buf, res.ptr);
+      } else {
+        out += "null";
+      }
+    }
+    out += i + 1 < n ? "},\n" : "}\n";
+  }
+}
+
+/// Passes the rows to `sink` (a string_view at a time, in row order), formatted in blocks of
+/// 16,384 rows, one block per thread at a time on up to 8 threads into buffers reused from round
+/// to round: formatting numbers to 8-10 significant digits is the cost of this output.
 template <class Sink>
-void customer_csv_rows(const clv_analysis& a, Sink&& sink) {
+void customer_blocks(const clv_analysis& a, bool as_json, Sink&& sink) {
   constexpr std::size_t block = 16'384;
+  const std::vector<customer_column> columns = customer_columns(a);
   const std::size_t n = a.customers();
   const std::size_t blocks = (n + block - 1) / block;
   const std::size_t workers =
@@ -335,7 +374,7 @@ void customer_csv_rows(const clv_analysis& a, Sink&& sink) {
     const auto run = [&](std::size_t w) {
       buffers[w].clear();
       const std::size_t begin = (first + w) * block;
-      customer_rows(a, begin, std::min(n, begin + block), buffers[w]);
+      customer_rows(a, columns, as_json, begin, std::min(n, begin + block), buffers[w]);
     };
     std::vector<std::thread> threads;
     for (std::size_t w = 1; w < count; ++w) threads.emplace_back(run, w);
@@ -345,46 +384,33 @@ void customer_csv_rows(const clv_analysis& a, Sink&& sink) {
   }
 }
 
-/// The JSON rendering of the per-customer predictions.
-std::string customers_json(const clv_analysis& a) {
-  const bool spend = !a.expected_spend.empty();
-  json rows = json::array();
-  for (std::size_t i = 0; i < a.customers(); ++i) {
-    json row = {{"customer_id", a.customer_id[i]},
-                {"x", num(a.x[i])},
-                {"t_x", num(a.t_x[i])},
-                {"T", num(a.T[i])},
-                {"p_alive", num(a.p_alive[i])},
-                {"expected_purchases", num(a.expected[i])}};
-    if (!a.m_x.empty()) row["m_x"] = num(a.m_x[i]);
-    if (spend) {
-      row["expected_spend"] = num(a.expected_spend[i]);
-      row["clv"] = num(a.clv[i]);
-    }
-    rows.push_back(std::move(row));
+/// The whole per-customer output through `sink`: CSV with a header line, or a JSON object
+/// {"horizon_months": H, "customers": [...]} with one customer object per line.
+template <class Sink>
+void customer_output(const clv_analysis& a, report_format format, Sink&& sink) {
+  const bool as_json = format == report_format::json;
+  if (as_json) {
+    sink(
+        fmt::format("{{\n \"horizon_months\": {},\n \"customers\": [\n", a.options.horizon_months));
+  } else {
+    std::string header = "customer_id";
+    for (const customer_column& c : customer_columns(a)) header += std::string(",") + c.name;
+    sink(header + "\n");
   }
-  json j;
-  j["horizon_months"] = a.options.horizon_months;
-  j["customers"] = std::move(rows);
-  return j.dump(1) + "\n";
+  customer_blocks(a, as_json, sink);
+  if (as_json) sink(std::string_view(" ]\n}\n"));
 }
 
 }  // namespace
 
 std::string render_clv_customers(const clv_analysis& a, report_format format) {
-  if (format == report_format::json) return customers_json(a);
-  std::string out = customers_header(a);
-  customer_csv_rows(a, [&](std::string_view rows) { out += rows; });
+  std::string out;
+  customer_output(a, format, [&](std::string_view part) { out += part; });
   return out;
 }
 
 void write_clv_customers(const clv_analysis& a, report_format format, atomic_file& out) {
-  if (format == report_format::json) {
-    out.write(customers_json(a));
-    return;
-  }
-  out.write(customers_header(a));
-  customer_csv_rows(a, [&](std::string_view rows) { out.write(rows); });
+  customer_output(a, format, [&](std::string_view part) { out.write(part); });
 }
 
 }  // namespace crm::io
