@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <thread>
 #include <vector>
@@ -29,13 +30,24 @@ std::string sig(double v, int digits = 6) {
   return {buf, res.ptr};
 }
 
-/// Appends `,` and sig(v, digits) without a temporary string (per-customer rows).
+/// Appends sig(v, digits) for a finite v without a temporary string (per-customer rows). A whole
+/// number below 10^digits, which %g prints as that integer, goes through the integer path (about
+/// ten times faster: x, and P(alive) = 1 and m_x = 0 of the many customers without repeats).
+void put_number(std::string& out, double v, int digits) {
+  char buf[40];
+  constexpr double pow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10};
+  const bool whole = digits <= 10 && v == std::trunc(v) && std::abs(v) < pow10[digits] &&
+                     !(v == 0.0 && std::signbit(v));
+  const auto res =
+      whole ? std::to_chars(buf, buf + sizeof buf, static_cast<std::int64_t>(v))
+            : std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, digits);
+  out.append(buf, res.ptr);
+}
+
+/// Appends `,` and sig(v, digits) (empty for NaN / inf).
 void put(std::string& out, double v, int digits) {
   out += ',';
-  if (!std::isfinite(v)) return;
-  char buf[40];
-  const auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, digits);
-  out.append(buf, res.ptr);
+  if (std::isfinite(v)) put_number(out, v, digits);
 }
 
 /// A JSON number with 10 significant digits, null for NaN / inf.
@@ -345,10 +357,7 @@ void customer_rows(const clv_analysis& a, const std::vector<customer_column>& co
       out += "\": ";
       const double v = (*c.values)[i];
       if (std::isfinite(v)) {
-        char buf[40];
-        const auto res =
-            std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, c.digits);
-        out.append(buf, res.ptr);
+        put_number(out, v, c.digits);
       } else {
         out += "null";
       }
