@@ -19,22 +19,8 @@ crm=${CRM:-$repo/build/release/crm-metrics}
 out=$data/out
 mkdir -p "$out"
 
-# median_of N LABEL COMMAND...: warm-up, N timed runs; prints "LABEL median_s peak_MiB".
-median_of() {
-  local n=$1 label=$2; shift 2
-  [ "$n" -gt 1 ] && "$@" >/dev/null 2>&1
-  local times=() mems=()
-  for _ in $(seq "$n"); do
-    local line
-    line=$(/usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1)
-    times+=("${line% *}"); mems+=("${line#* }")
-  done
-  local t m
-  t=$(printf '%s\n' "${times[@]}" | sort -g | sed -n "$(( (n + 1) / 2 ))p")
-  m=$(printf '%s\n' "${mems[@]}" | sort -g | sed -n "$(( (n + 1) / 2 ))p")
-  printf '%-22s %8.3f s %8.0f MiB\n' "$label" "$t" "$(echo "$m / 1024" | bc -l)"
-  echo "$label $t $m" >> "$out/times.txt"
-}
+# shellcheck source=../median_of.sh
+source "$here/../median_of.sh"
 
 : > "$out/times.txt"
 for n in 100000 1000000; do

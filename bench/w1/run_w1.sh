@@ -17,33 +17,19 @@ crm=${CRM:-$repo/build/release/crm-metrics}
 out=$data/out
 mkdir -p "$out"
 
-# median_of LABEL COMMAND...: warm-up, RUNS timed runs; prints "LABEL median_s peak_MiB".
-median_of() {
-  local label=$1; shift
-  "$@" >/dev/null 2>&1
-  local times=() mems=()
-  for _ in $(seq "$runs"); do
-    local line
-    line=$(/usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1)
-    times+=("${line% *}"); mems+=("${line#* }")
-  done
-  local t m
-  t=$(printf '%s\n' "${times[@]}" | sort -g | sed -n "$(( (runs + 1) / 2 ))p")
-  m=$(printf '%s\n' "${mems[@]}" | sort -g | sed -n "$(( (runs + 1) / 2 ))p")
-  printf '%-14s %8.3f s %8.0f MiB\n' "$label" "$t" "$(echo "$m / 1024" | bc -l)"
-  echo "$label $t $m" >> "$out/times.txt"
-}
+# shellcheck source=../median_of.sh
+source "$here/../median_of.sh"
 
 : > "$out/times.txt"
 for s in 1m 10m; do
   f=$data/tx_$s.csv
   [ -f "$f" ] || { echo "missing $f (run $peers/gen_transactions.py)"; exit 66; }
   echo "## tx_$s.csv: $(stat -c %s "$f") bytes"
-  median_of "crm-$s" "$crm" report --format json -o "$out/crm_report_$s.json" "$f"
-  median_of "pandas-$s" /usr/bin/python3 "$peers/peer_pandas.py" "$f" "$out/pandas_$s.json"
-  median_of "datatable-$s" Rscript "$peers/peer_datatable.R" "$f" "$out/dt_$s.json"
+  median_of "$runs" "crm-$s" "$crm" report --format json -o "$out/crm_report_$s.json" "$f"
+  median_of "$runs" "pandas-$s" /usr/bin/python3 "$peers/peer_pandas.py" "$f" "$out/pandas_$s.json"
+  median_of "$runs" "datatable-$s" Rscript "$peers/peer_datatable.R" "$f" "$out/dt_$s.json"
   if [ "${SQLITE:-1}" = 1 ] && [ "$s" = 1m ]; then
-    median_of "sqlite-$s" "$peers/peer_sqlite.sh" "$f" "$out/sqlite_$s.json"
+    median_of "$runs" "sqlite-$s" "$peers/peer_sqlite.sh" "$f" "$out/sqlite_$s.json"
   fi
   /usr/bin/python3 "$here/to_w1.py" "$out/crm_report_$s.json" "$out/crm_$s.json"
   others=("$out/dt_$s.json")

@@ -80,56 +80,14 @@ std::string model_source(clv_model m) {
   return "";
 }
 
-/// Aligned columns (numbers right-aligned) or a Markdown table.
-class table_text {
- public:
-  explicit table_text(std::vector<std::string> header) : header_(std::move(header)) {}
-  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
-
-  [[nodiscard]] std::string render(bool md) const {
-    std::vector<std::size_t> width(header_.size(), 0);
-    for (std::size_t c = 0; c < header_.size(); ++c) {
-      width[c] = header_[c].size();
-      for (const auto& row : rows_) width[c] = std::max(width[c], row[c].size());
-    }
-    std::string out = line(header_, width, md);
-    if (md) {
-      out += "|";
-      for (std::size_t c = 0; c < width.size(); ++c) out += c == 0 ? " --- |" : " ---: |";
-      out += "\n";
-    }
-    for (const auto& row : rows_) out += line(row, width, md);
-    return out;
-  }
-
- private:
-  static std::string line(const std::vector<std::string>& cells,
-                          const std::vector<std::size_t>& width, bool md) {
-    std::string out = md ? "|" : " ";
-    for (std::size_t c = 0; c < cells.size(); ++c) {
-      const std::string pad(width[c] - cells[c].size(), ' ');
-      if (md) {
-        out += " " + cells[c] + " |";
-      } else if (c > 0) {
-        out += " " + pad + cells[c];
-      } else {
-        out += " " + cells[c] + (c + 1 < cells.size() ? pad : "");
-      }
-    }
-    while (!md && !out.empty() && out.back() == ' ') out.pop_back();
-    return out + "\n";
-  }
-
-  std::vector<std::string> header_;
-  std::vector<std::vector<std::string>> rows_;
-};
+using detail::text_table;
 
 std::string heading(const std::string& title, bool md) {
   return md ? "\n## " + title + "\n\n" : "\n" + title + "\n";
 }
 
 std::string fit_table(const clv::fit_result& f, bool md) {
-  table_text t({"parameter", "estimate", "std. error"});
+  text_table t({"parameter", "estimate", "std. error"});
   for (const auto& p : f.params) t.add({p.name, sig(p.value), sig(p.std_error, 4)});
   std::string out = t.render(md);
   out += fmt::format("{}log-likelihood {}  AIC {}  BIC {}  ({}, {} iterations)\n", md ? "\n" : " ",
@@ -247,7 +205,7 @@ std::string render_text(const clv_analysis& a, bool md) {
                   a.options.horizon_months, sig(a.horizon, 4), unit,
                   sig(100.0 * a.options.annual_discount, 4), sig(100.0 * a.options.margin, 4)),
       md);
-  table_text p({"measure", "value"});
+  text_table p({"measure", "value"});
   p.add({"expected purchases, all customers", sig(finite_sum(a.expected))});
   p.add({"expected purchases of a new customer", sig(a.new_customer_expected)});
   p.add({"mean P(alive)", sig(mean(a.p_alive), 4)});
@@ -260,7 +218,7 @@ std::string render_text(const clv_analysis& a, bool md) {
     out += heading(fmt::format("Holdout check: purchases in the {} {}s after calibration",
                                sig(a.holdout_length, 4), unit),
                    md);
-    table_text h({"repeat purchases in calibration", "customers", "actual mean", "predicted mean"});
+    text_table h({"repeat purchases in calibration", "customers", "actual mean", "predicted mean"});
     double n = 0.0;
     double actual = 0.0;
     double predicted = 0.0;
@@ -277,7 +235,7 @@ std::string render_text(const clv_analysis& a, bool md) {
     out += heading(fmt::format("At risk: P(alive) below {}, most valuable first",
                                sig(a.options.at_risk_alive, 3)),
                    md);
-    table_text r({"customer_id", "x", "t_x", "T", "P(alive)",
+    text_table r({"customer_id", "x", "t_x", "T", "P(alive)",
                   a.m_x.empty() ? "repeat purchases" : "repeat spend"});
     for (std::size_t i : a.at_risk) {
       r.add({a.customer_id[i], sig(a.x[i]), sig(a.t_x[i], 4), sig(a.T[i], 4),

@@ -16,6 +16,7 @@
 #include "report_render.hpp"
 
 namespace crm::io::detail {
+
 namespace {
 
 /// Numbers, percentages and money are right-aligned; text is left-aligned.
@@ -25,50 +26,42 @@ bool looks_numeric(const std::string& cell) {
   return (first >= '0' && first <= '9') || ((first == '-' || first == '+') && cell.size() > 1);
 }
 
-/// A table of text cells printed with aligned columns (numbers right-aligned) or as Markdown.
-class text_table {
- public:
-  explicit text_table(std::vector<std::string> header) : header_(std::move(header)) {}
-  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
-  [[nodiscard]] bool empty() const noexcept { return rows_.empty(); }
-
-  [[nodiscard]] std::string render(bool markdown) const {
-    std::vector<std::size_t> width(header_.size(), 3);
-    for (std::size_t c = 0; c < header_.size(); ++c) {
-      width[c] = std::max(width[c], display_width(header_[c]));
-      for (const auto& row : rows_) width[c] = std::max(width[c], display_width(row[c]));
-    }
-    std::string out = line(header_, width, markdown, true);
+std::string table_line(const std::vector<std::string>& cells, const std::vector<std::size_t>& width,
+                       bool markdown, bool header) {
+  std::string out = markdown ? "|" : " ";
+  for (std::size_t c = 0; c < cells.size(); ++c) {
+    const std::size_t w = display_width(cells[c]);
+    const std::string pad(width[c] > w ? width[c] - w : 0, ' ');
+    const bool right = c > 0 && !header && looks_numeric(cells[c]);
     if (markdown) {
-      out += "|";
-      for (std::size_t c = 0; c < width.size(); ++c) out += c == 0 ? " --- |" : " ---: |";
-      out += "\n";
+      out += " " + cells[c] + " |";
+    } else {
+      out += " " + (right ? pad + cells[c] : cells[c] + (c + 1 < cells.size() ? pad : ""));
     }
-    for (const auto& row : rows_) out += line(row, width, markdown, false);
-    return out;
   }
+  while (!markdown && !out.empty() && out.back() == ' ') out.pop_back();
+  return out + "\n";
+}
 
- private:
-  static std::string line(const std::vector<std::string>& cells,
-                          const std::vector<std::size_t>& width, bool markdown, bool header) {
-    std::string out = markdown ? "|" : " ";
-    for (std::size_t c = 0; c < cells.size(); ++c) {
-      const std::size_t w = display_width(cells[c]);
-      const std::string pad(width[c] > w ? width[c] - w : 0, ' ');
-      const bool right = c > 0 && !header && looks_numeric(cells[c]);
-      if (markdown) {
-        out += " " + cells[c] + " |";
-      } else {
-        out += " " + (right ? pad + cells[c] : cells[c] + (c + 1 < cells.size() ? pad : ""));
-      }
-    }
-    while (!markdown && !out.empty() && out.back() == ' ') out.pop_back();
-    return out + "\n";
+}  // namespace
+
+std::string text_table::render(bool markdown) const {
+  std::vector<std::size_t> width(header_.size(), 3);
+  for (std::size_t c = 0; c < header_.size(); ++c) {
+    width[c] = std::max(width[c], display_width(header_[c]));
+    for (const auto& row : rows_) width[c] = std::max(width[c], display_width(row[c]));
   }
+  std::string out = table_line(header_, width, markdown, true);
+  if (markdown) {
+    out += "|";
+    for (std::size_t c = 0; c < width.size(); ++c) out += c == 0 ? " --- |" : " ---: |";
+    out += "\n";
+  }
+  for (const auto& row : rows_) out += table_line(row, width, markdown, false);
+  return out;
+}
 
-  std::vector<std::string> header_;
-  std::vector<std::vector<std::string>> rows_;
-};
+namespace {
 
 std::string grouped(double v, int decimals) { return fmt::format("{:.{}f}", v, decimals); }
 

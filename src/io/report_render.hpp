@@ -4,6 +4,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "crm/io/report.hpp"
 
@@ -19,5 +21,19 @@ namespace crm::io::detail {
 [[nodiscard]] std::string number_text(double v);
 /// A CSV cell: quoted when needed, a leading = + - @ defused with a quote.
 [[nodiscard]] std::string csv_cell(std::string_view text);
+
+/// A table of text cells printed with aligned columns (numbers right-aligned, widths in
+/// terminal columns) or as Markdown.
+class text_table {
+ public:
+  explicit text_table(std::vector<std::string> header) : header_(std::move(header)) {}
+  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  [[nodiscard]] bool empty() const noexcept { return rows_.empty(); }
+  [[nodiscard]] std::string render(bool markdown) const;
+
+ private:
+  std::vector<std::string> header_;
+  std::vector<std::vector<std::string>> rows_;
+};
 
 }  // namespace crm::io::detail

@@ -597,15 +597,7 @@ TEST_CASE("bgnbd rejects invalid input", "[clv][bgnbd]") {
   const std::vector<double> x{0, 2, 1};
   const std::vector<double> t_x{0, 4, 3};
   const std::vector<double> T{6, 9, 10};
-  const auto where = [](auto&& f) -> crm::input_location {
-    try {
-      f();
-    } catch (const crm::invalid_input& e) {
-      return e.where();
-    }
-    FAIL("no invalid_input thrown");
-    return {};
-  };
+  const auto where = [](auto&& f) { return clv_data::thrown(f).where(); };
   {
     const std::vector<double> bad{0, 2.5, 1};
     const auto w = where([&] { (void)crm::clv::fit_bgnbd({bad, t_x, T}); });

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "crm/error.hpp"
+
 namespace clv_data {
 
 /// Rows of a small numeric CSV with a header line (every field a number).
@@ -61,6 +63,18 @@ inline donations load_donations() {
     d.weight.push_back(row.at(3));
   }
   return d;
+}
+
+/// The crm::invalid_input that `f` throws; a std::logic_error (which fails the test) when it
+/// throws none.
+template <class F>
+crm::invalid_input thrown(F&& f) {
+  try {
+    f();
+  } catch (const crm::invalid_input& e) {
+    return e;
+  }
+  throw std::logic_error("no crm::invalid_input thrown");
 }
 
 }  // namespace clv_data

@@ -6,7 +6,6 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
-#include <functional>
 #include <limits>
 #include <random>
 #include <span>
@@ -35,15 +34,7 @@ std::vector<double> first(const std::vector<double>& v, std::size_t n) {
   return {v.begin(), v.begin() + static_cast<std::ptrdiff_t>(n)};
 }
 
-crm::invalid_input thrown(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const crm::invalid_input& e) {
-    return e;
-  }
-  FAIL("no invalid_input thrown");
-  throw std::logic_error("unreachable");
-}
+using clv_data::thrown;
 
 /// ∫_0^1 f(θ) Beta(θ | a, b) dθ by composite Simpson after θ = w^ka on [0, ½] and
 /// 1 − θ = v^kb on [½, 1], ka = ⌈4 / a⌉, kb = ⌈4 / b⌉: the density's endpoint singularities

@@ -238,15 +238,7 @@ TEST_CASE("gamma_gamma stays finite for extreme customers", "[clv][gamma_gamma]"
 TEST_CASE("gamma_gamma rejects invalid input", "[clv][gamma_gamma]") {
   const std::vector<double> x{1, 2, 0};
   const std::vector<double> m{10, 20, 0};
-  const auto where = [](auto&& f) -> crm::input_location {
-    try {
-      f();
-    } catch (const crm::invalid_input& e) {
-      return e.where();
-    }
-    FAIL("no invalid_input thrown");
-    return {};
-  };
+  const auto where = [](auto&& f) { return clv_data::thrown(f).where(); };
   {
     const std::vector<double> bad{10, 0, 0};
     const auto w = where([&] { (void)crm::clv::fit_gamma_gamma({x, bad}); });

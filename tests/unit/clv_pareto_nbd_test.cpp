@@ -609,15 +609,7 @@ TEST_CASE("pareto_nbd rejects invalid input naming the function, column and row"
   const std::vector<double> x{1, 2, 0};
   const std::vector<double> t_x{1, 3, 0};
   const std::vector<double> T{5, 6, 7};
-  const auto where = [](auto&& call) -> crm::input_location {
-    try {
-      call();
-    } catch (const crm::invalid_input& e) {
-      return e.where();
-    }
-    FAIL("no invalid_input thrown");
-    return {};
-  };
+  const auto where = [](auto&& f) { return clv_data::thrown(f).where(); };
   {
     const std::vector<double> bad_x{1, 2.5, 0};
     const auto w = where([&] { (void)crm::clv::fit_pareto_nbd({bad_x, t_x, T, {}}); });

@@ -7,7 +7,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "crm/dates.hpp"
 #include "crm/io/reader.hpp"
+#include "crm/io/report.hpp"
 
 namespace crm::cli {
 
@@ -40,6 +42,16 @@ void report_rejects(const io::read_result& result, const input_settings& setting
 /// Files named on the command line; a directory stands for its data files (.csv .tsv .txt .json
 /// .jsonl), sorted by name.
 [[nodiscard]] std::vector<std::string> expand_inputs(const std::vector<std::string>& args);
+
+/// Reads every input of expand_inputs(args) with the settings, reporting rejects as it goes.
+[[nodiscard]] std::vector<io::read_result> read_inputs(const std::vector<std::string>& args,
+                                                       const input_settings& settings);
+
+/// The --format value as a report_format ("json", "csv", "md"; anything else text).
+[[nodiscard]] io::report_format format_of(const std::string& name);
+
+/// A YYYY-MM-DD option value as a day; CLI::ValidationError naming `option` otherwise.
+[[nodiscard]] day_t date_option(const std::string& text, const char* option);
 
 /// The exit code a command asks for when it completed without an error (check: 0, 1 or 2).
 int& completed_exit_code();

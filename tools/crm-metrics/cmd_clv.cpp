@@ -33,13 +33,6 @@ struct clv_settings {
   input_settings input;
 };
 
-day_t date_option(const std::string& text, const char* option) {
-  if (text.empty()) return no_day;
-  const auto day = parse_iso_date(text);
-  if (!day) throw CLI::ValidationError(option, "expects YYYY-MM-DD, got '" + text + "'");
-  return *day;
-}
-
 io::clv_options to_options(const clv_settings& s) {
   io::clv_options o;
   o.model = s.model == "mbgnbd" ? io::clv_model::mbgnbd
@@ -48,8 +41,10 @@ io::clv_options to_options(const clv_settings& s) {
   o.unit = s.unit == "day"     ? clv::time_unit::day
            : s.unit == "month" ? clv::time_unit::month
                                : clv::time_unit::week;
-  o.calibration_end = date_option(s.calibration_end, "--calibration-end");
-  o.holdout_end = date_option(s.holdout_end, "--holdout-end");
+  if (!s.calibration_end.empty()) {
+    o.calibration_end = date_option(s.calibration_end, "--calibration-end");
+  }
+  if (!s.holdout_end.empty()) o.holdout_end = date_option(s.holdout_end, "--holdout-end");
   if (o.holdout_end != no_day && o.calibration_end == no_day) {
     throw CLI::ValidationError("--holdout-end", "needs --calibration-end");
   }
@@ -65,22 +60,9 @@ io::clv_options to_options(const clv_settings& s) {
   return o;
 }
 
-io::report_format format_of(const std::string& f) {
-  if (f == "json") return io::report_format::json;
-  if (f == "md") return io::report_format::markdown;
-  if (f == "csv") return io::report_format::csv;
-  return io::report_format::text;
-}
-
 void run(const clv_settings& s) {
   const io::clv_options options = to_options(s);
-  const io::read_options read = to_read_options(s.input);
-  std::vector<io::read_result> inputs;
-  for (const std::string& file : expand_inputs(s.files)) {
-    inputs.push_back(io::read_table(file, read));
-    report_rejects(inputs.back(), s.input);
-  }
-  const io::clv_analysis a = io::analyze_clv(inputs, options);
+  const io::clv_analysis a = io::analyze_clv(read_inputs(s.files, s.input), options);
   if (!s.customers.empty()) {
     std::string f = s.customers_format;
     if (f.empty()) f = s.customers.ends_with(".json") ? "json" : "csv";

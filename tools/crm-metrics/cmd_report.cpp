@@ -1,7 +1,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
-#include <filesystem>
 #include <memory>
 #include <optional>
 
@@ -182,11 +181,7 @@ business_calendar calendar_of(const metric_settings& s) {
       c.working_days = static_cast<std::uint8_t>(c.working_days | (1U << (w - 1)));
     at = end + 1;
   }
-  for (const std::string& h : s.holidays) {
-    const auto day = parse_iso_date(h);
-    if (!day) throw CLI::ValidationError("--holiday", "expects YYYY-MM-DD, got '" + h + "'");
-    c.holidays.push_back(*day);
-  }
+  for (const std::string& h : s.holidays) c.holidays.push_back(date_option(h, "--holiday"));
   try {
     validate(c);
   } catch (const ::crm::invalid_input& bad) {
@@ -213,11 +208,7 @@ io::report_options to_report_options(const metric_settings& s,
   io::report_options o = file ? file->report : io::report_options{};
   const bool no_file = !file;
   const auto use = [&](const char* option) { return no_file || s.given(option); };
-  if (!s.as_of.empty()) {
-    const auto day = parse_iso_date(s.as_of);
-    if (!day) throw CLI::ValidationError("--as-of", "expects YYYY-MM-DD, got '" + s.as_of + "'");
-    o.as_of = *day;
-  }
+  if (!s.as_of.empty()) o.as_of = date_option(s.as_of, "--as-of");
   if (use("--period")) o.period = *parse_period_kind(s.period);
   if (use("--by")) o.by = s.by;
   if (use("--inactivity-days")) o.inactivity_days = s.inactivity_days;
@@ -254,20 +245,7 @@ std::vector<io::read_result> read_inputs(const metric_settings& s,
   if (cfg) {
     for (const auto& [canonical, header] : cfg->map) input.maps.push_back(canonical + "=" + header);
   }
-  const io::read_options options = to_read_options(input);
-  std::vector<io::read_result> results;
-  for (const std::string& file : expand_inputs(s.files)) {
-    results.push_back(io::read_table(file, options));
-    report_rejects(results.back(), s.input);
-  }
-  return results;
-}
-
-io::report_format format_of(const std::string& f) {
-  if (f == "json") return io::report_format::json;
-  if (f == "csv") return io::report_format::csv;
-  if (f == "md") return io::report_format::markdown;
-  return io::report_format::text;
+  return read_inputs(s.files, input);
 }
 
 /// Registers a command that reads inputs and computes metrics: shared options plus --format.
@@ -305,29 +283,6 @@ void write_report(const metric_settings& s, Render render) {
 }
 
 }  // namespace
-
-std::vector<std::string> expand_inputs(const std::vector<std::string>& args) {
-  namespace fs = std::filesystem;
-  std::vector<std::string> files;
-  for (const std::string& a : args) {
-    std::error_code ec;
-    if (a == "-" || !fs::is_directory(a, ec)) {
-      files.push_back(a);
-      continue;
-    }
-    std::vector<std::string> found;
-    for (const auto& entry : fs::directory_iterator(a)) {
-      const std::string ext = entry.path().extension().string();
-      if (entry.is_regular_file() &&
-          (ext == ".csv" || ext == ".tsv" || ext == ".txt" || ext == ".json" || ext == ".jsonl")) {
-        found.push_back(entry.path().string());
-      }
-    }
-    std::sort(found.begin(), found.end());
-    files.insert(files.end(), found.begin(), found.end());
-  }
-  return files;
-}
 
 void add_report_command(CLI::App& app) {
   auto s = std::make_shared<metric_settings>();

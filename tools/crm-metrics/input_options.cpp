@@ -1,4 +1,9 @@
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <string>
+#include <system_error>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -114,6 +119,53 @@ void report_rejects(const io::read_result& result, const input_settings& s) {
   if (r.dialect.has_header && !r.header_text.empty()) content += r.header_text + '\n';
   for (const io::rejected_row& row : r.rejects) content += row.text + '\n';
   io::write_file_atomic(s.rejects, content);
+}
+
+std::vector<std::string> expand_inputs(const std::vector<std::string>& args) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  for (const std::string& a : args) {
+    std::error_code ec;
+    if (a == "-" || !fs::is_directory(a, ec)) {
+      files.push_back(a);
+      continue;
+    }
+    std::vector<std::string> found;
+    for (const auto& entry : fs::directory_iterator(a)) {
+      const std::string ext = entry.path().extension().string();
+      if (entry.is_regular_file() &&
+          (ext == ".csv" || ext == ".tsv" || ext == ".txt" || ext == ".json" || ext == ".jsonl")) {
+        found.push_back(entry.path().string());
+      }
+    }
+    std::sort(found.begin(), found.end());
+    files.insert(files.end(), found.begin(), found.end());
+  }
+  return files;
+}
+
+std::vector<io::read_result> read_inputs(const std::vector<std::string>& args,
+                                         const input_settings& s) {
+  const io::read_options options = to_read_options(s);
+  std::vector<io::read_result> results;
+  for (const std::string& file : expand_inputs(args)) {
+    results.push_back(io::read_table(file, options));
+    report_rejects(results.back(), s);
+  }
+  return results;
+}
+
+io::report_format format_of(const std::string& name) {
+  if (name == "json") return io::report_format::json;
+  if (name == "csv") return io::report_format::csv;
+  if (name == "md") return io::report_format::markdown;
+  return io::report_format::text;
+}
+
+day_t date_option(const std::string& text, const char* option) {
+  const auto day = parse_iso_date(text);
+  if (!day) throw CLI::ValidationError(option, "expects YYYY-MM-DD, got '" + text + "'");
+  return *day;
 }
 
 }  // namespace crm::cli
