@@ -225,7 +225,9 @@ std::vector<std::size_t> split_records(std::string_view text, std::size_t parts)
 }
 
 std::size_t last_record_end(std::string_view text) noexcept {
-  bool outside = std::count(text.begin(), text.end(), '"') % 2 == 0;
+  // Without quotes (most blocks) the last line end is the answer: no count over the block.
+  const bool quotes = std::memchr(text.data(), '"', text.size()) != nullptr;
+  bool outside = !quotes || std::count(text.begin(), text.end(), '"') % 2 == 0;
   for (std::size_t i = text.size(); i-- > 0;) {
     const char ch = text[i];
     if (ch == '"') {

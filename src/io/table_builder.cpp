@@ -1,8 +1,10 @@
 #include "table_builder.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
+#include <thread>
 
 namespace crm::io::detail {
 
@@ -81,7 +83,27 @@ chunk_builder::chunk_builder(const build_plan& plan) : plan_(&plan) {
   for (const column_plan& col : plan.columns) {  // once here, not once per cell
     options_.push_back(plan.values);
     options_.back().dates = col.order;
+    fast_kind kind = fast_kind::other;
+    switch (col.type) {
+      case value_type::id:
+        kind = fast_kind::id;
+        break;
+      case value_type::text:
+        kind = fast_kind::text;
+        break;
+      case value_type::money:
+        // A thousands separator equal to the point is refused by parse_money: keep its message.
+        if (plan.values.decimal_point != plan.values.thousands_sep) kind = fast_kind::money;
+        break;
+      case value_type::timestamp:
+        if (!col.survey) kind = fast_kind::timestamp;
+        break;
+      default:
+        break;
+    }
+    fast_kinds_.push_back(kind);
   }
+  last_timestamps_.resize(plan.columns.size());
   reset();
 }
 
@@ -225,6 +247,132 @@ void chunk_builder::add(std::span<const std::string_view> fields, std::string_vi
   ++rows_;
 }
 
+namespace {
+
+// Where an unquoted cell starting at `p` ends: the first delimiter, quote, CR or LF.
+const char* cell_end(const char* p, const char* end, char delim) noexcept {
+  while (p != end && *p != delim && *p != '"' && *p != '\n' && *p != '\r') ++p;
+  return p;
+}
+
+}  // namespace
+
+const char* chunk_builder::add_plain(const char* p, const char* const end, const char delim,
+                                     std::int64_t line) {
+  const std::size_t count = columns_.size();
+  if (plan_->survey_only) return nullptr;
+  // True when `q` ends a cell: the delimiter between cells, a line end (or the text's end) after
+  // the last one.
+  const auto ends_cell = [end, delim, count](const char* q, std::size_t i) {
+    if (i + 1 < count) return q != end && *q == delim;
+    return q == end || *q == '\n' || *q == '\r';
+  };
+  std::string reason;
+  std::size_t i = 0;
+  for (; i < count; ++i) {
+    chunk_column& c = columns_[i];
+    const char* q = p;
+    std::int64_t v = 0;
+    bool ok = false;
+    switch (fast_kinds_[i]) {
+      case fast_kind::id:
+        if (c.storage == column_storage::int64) {
+          q = scan_plain_id(p, end, v);
+          ok = q != nullptr && ends_cell(q, i);
+          if (ok) c.ints.push_back(v);
+          break;
+        }
+        [[fallthrough]];
+      case fast_kind::text: {
+        q = cell_end(p, end, delim);
+        const std::string_view cell(p, static_cast<std::size_t>(q - p));
+        ok = ends_cell(q, i) && !cell.empty() && !is_missing(cell);
+        slots_[i].text = trim_blanks(cell);
+        break;
+      }
+      case fast_kind::money:
+        q = scan_plain_money(p, end, plan_->values.decimal_point, v);
+        ok = q != nullptr && ends_cell(q, i);
+        if (ok) c.ints.push_back(v);
+        break;
+      case fast_kind::timestamp: {
+        // `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS`, then the cell's end.
+        const std::size_t left = static_cast<std::size_t>(end - p);
+        std::size_t size = 0;
+        if (left >= 10 && ends_cell(p + 10, i)) {
+          size = 10;
+        } else if (left >= 19 && ends_cell(p + 19, i)) {
+          size = 19;
+        } else {
+          break;
+        }
+        q = p + size;
+        const std::string_view cell(p, size);
+        last_timestamp& last = last_timestamps_[i];
+        bool with_time = false;
+        if (last.matches(cell)) {
+          v = last.value;
+          with_time = last.has_time;
+          ok = true;
+        } else if (fast_iso_timestamp(cell, v, with_time)) {
+          last.remember(cell, v, with_time);
+          ok = true;
+        }
+        if (ok) c.ints.push_back(v);
+        slots_[i].has_time = with_time;
+        break;
+      }
+      case fast_kind::other: {
+        q = cell_end(p, end, delim);
+        ok = ends_cell(q, i) && convert(i, {p, static_cast<std::size_t>(q - p)}, slots_[i], reason);
+        break;
+      }
+    }
+    if (!ok) break;
+    p = q + (i + 1 < count ? 1 : 0);
+  }
+  if (i < count) {  // take the record back: the general path decides
+    for (std::size_t k = 0; k < i; ++k) {
+      if (stored_directly(k)) columns_[k].ints.pop_back();
+    }
+    return nullptr;
+  }
+  if (p != end) p += (*p == '\r' && p + 1 != end && p[1] == '\n') ? 2 : 1;
+  finish_fast_record(line);
+  return p;
+}
+
+bool chunk_builder::stored_directly(std::size_t i) const noexcept {
+  return fast_kinds_[i] == fast_kind::money || fast_kinds_[i] == fast_kind::timestamp ||
+         (fast_kinds_[i] == fast_kind::id && columns_[i].storage == column_storage::int64);
+}
+
+void chunk_builder::finish_fast_record(std::int64_t line) {
+  ++rows_seen_;
+  for (std::size_t k = 0; k < columns_.size(); ++k) {
+    chunk_column& c = columns_[k];
+    switch (fast_kinds_[k]) {
+      case fast_kind::id:
+        if (c.storage == column_storage::int64) break;
+        [[fallthrough]];
+      case fast_kind::text:
+        c.codes.push_back(intern(c.index, c.pool, slots_[k].text));
+        break;
+      case fast_kind::timestamp:
+        c.has_time = c.has_time || slots_[k].has_time;
+        break;
+      case fast_kind::money:
+        break;
+      case fast_kind::other:
+        commit(k, slots_[k]);
+        break;
+    }
+  }
+  if (line != next_line_) line_marks_.emplace_back(static_cast<std::uint32_t>(rows_), line);
+  next_line_ = line + 1;
+  ++rows_;
+}
+
 void chunk_builder::add_malformed(std::string reason, std::string_view raw, std::int64_t line) {
   ++rows_seen_;
   reject(line, 0, std::move(reason), {}, raw);
@@ -268,10 +416,61 @@ table_assembler::table_assembler(const build_plan& plan) : plan_(&plan) {
     c.type = plan.columns[i].type;
     c.storage = storage_of(c.type);
   }
+  // The customer key is customer_id, else email (as table::customer_key picks it).
+  const auto named = [this](std::string_view canonical) {
+    return static_cast<std::size_t>(
+        std::find_if(columns_.begin(), columns_.end(),
+                     [canonical](const column& c) { return c.canonical == canonical; }) -
+        columns_.begin());
+  };
+  key_index_ = named("customer_id");
+  if (key_index_ == columns_.size()) key_index_ = named("email");
+  key_narrow_ =
+      key_index_ < columns_.size() && columns_[key_index_].storage == column_storage::int64;
+}
+
+void table_assembler::append_narrow_keys(const chunk_builder::chunk_column& chunk) {
+  std::vector<std::uint32_t>& codes = columns_[key_index_].codes;
+  std::uint32_t lo = key_lo_;
+  std::uint32_t hi = key_hi_;
+  for (std::size_t r = 0; r < chunk.ints.size(); ++r) {
+    const std::int64_t v = chunk.ints[r];
+    if (v == missing_int64) {
+      codes.push_back(missing_code);
+      continue;
+    }
+    if (v >= std::int64_t{missing_code}) {  // too wide: the rest of the column as int64
+      key_lo_ = lo;
+      key_hi_ = hi;
+      widen_keys();
+      std::vector<std::int64_t>& ints = columns_[key_index_].ints;
+      ints.insert(ints.end(), chunk.ints.begin() + static_cast<std::ptrdiff_t>(r),
+                  chunk.ints.end());
+      return;
+    }
+    const auto id = static_cast<std::uint32_t>(v);
+    lo = std::min(lo, id);
+    hi = std::max(hi, id);
+    codes.push_back(id);
+  }
+  key_lo_ = lo;
+  key_hi_ = hi;
+}
+
+void table_assembler::widen_keys() {
+  column& c = columns_[key_index_];
+  c.ints.reserve(c.codes.capacity());
+  for (const std::uint32_t id : c.codes) c.ints.push_back(id == missing_code ? missing_int64 : id);
+  std::vector<std::uint32_t>().swap(c.codes);
+  key_narrow_ = false;
 }
 
 void table_assembler::reserve(std::size_t rows) {
   for (column& c : columns_) {
+    if (key_narrow_ && &c == &columns_[key_index_]) {
+      c.codes.reserve(rows);
+      continue;
+    }
     switch (c.storage) {
       case column_storage::int64:
         c.ints.reserve(rows);
@@ -329,6 +528,13 @@ void table_assembler::append(chunk_builder& chunk, std::int64_t line_base) {
     chunk_builder::chunk_column& part = parts[i];
     c.missing += part.missing;
     c.has_time_of_day = c.has_time_of_day || part.has_time;
+    if (i == key_index_ && key_narrow_) {
+      if (part.storage == column_storage::int64) {
+        append_narrow_keys(part);
+        continue;
+      }
+      widen_keys();  // text ids after plain integers: on as int64, then text below
+    }
     if (c.storage == column_storage::int64 && part.storage == column_storage::dictionary) {
       to_dictionary(i);
     }
@@ -401,15 +607,66 @@ void make_int_dictionary(column& c) {
   c.storage = column_storage::int_dictionary;
 }
 
-std::vector<column> table_assembler::finish() {
-  // The customer key is customer_id, else email (as table::customer_key picks it).
-  const auto named = [this](std::string_view canonical) {
-    return std::find_if(columns_.begin(), columns_.end(),
-                        [canonical](const column& c) { return c.canonical == canonical; });
+void rank_narrow_ids(column& c, std::uint32_t lo, std::uint32_t hi) {
+  std::vector<std::uint32_t>& codes = c.codes;
+  const std::uint64_t range = lo <= hi ? std::uint64_t{hi} - lo + 1 : 0;
+  if (range > 32 * std::uint64_t{codes.size()} + (std::uint64_t{1} << 16)) {
+    // Sparse ids (over 32 bits of range per row): sort them instead of a bitmap.
+    c.ints.reserve(codes.size());
+    for (const std::uint32_t id : codes) c.ints.push_back(id == missing_code ? missing_int64 : id);
+    std::vector<std::uint32_t>().swap(codes);
+    c.storage = column_storage::int64;
+    make_int_dictionary(c);
+    return;
+  }
+  // A bitmap of the ids present (1 bit per id of the range: it stays in cache where a table of
+  // codes would not) and the count of ids before each 64-bit word give every id its rank.
+  const std::size_t words = static_cast<std::size_t>((range + 63) / 64);
+  std::vector<std::uint64_t> bits(words, 0);
+  for (const std::uint32_t id : codes) {
+    if (id == missing_code) continue;
+    const std::uint32_t at = id - lo;
+    bits[at >> 6] |= std::uint64_t{1} << (at & 63);
+  }
+  std::vector<std::uint32_t> before(words);
+  std::uint32_t count = 0;
+  for (std::size_t w = 0; w < words; ++w) {
+    before[w] = count;
+    count += static_cast<std::uint32_t>(std::popcount(bits[w]));
+  }
+  std::vector<std::int64_t> keys;
+  keys.reserve(count);
+  for (std::size_t w = 0; w < words; ++w) {
+    for (std::uint64_t m = bits[w]; m != 0; m &= m - 1) {
+      keys.push_back(std::int64_t{lo} + static_cast<std::int64_t>(w * 64) + std::countr_zero(m));
+    }
+  }
+  const auto rank = [&](std::size_t begin, std::size_t end) {
+    for (std::size_t r = begin; r < end; ++r) {
+      const std::uint32_t id = codes[r];
+      if (id == missing_code) continue;
+      const std::uint32_t at = id - lo;
+      const std::uint64_t below = bits[at >> 6] & ((std::uint64_t{1} << (at & 63)) - 1);
+      codes[r] = before[at >> 6] + static_cast<std::uint32_t>(std::popcount(below));
+    }
   };
-  auto key = named("customer_id");
-  if (key == columns_.end()) key = named("email");
-  if (key != columns_.end()) make_int_dictionary(*key);
+  const std::size_t half = codes.size() / 2;
+  if (codes.size() >= (std::size_t{1} << 20) && std::thread::hardware_concurrency() > 1) {
+    std::jthread other(rank, half, codes.size());
+    rank(0, half);
+  } else {
+    rank(0, codes.size());
+  }
+  c.int_keys = std::move(keys);
+  c.storage = column_storage::int_dictionary;
+}
+
+std::vector<column> table_assembler::finish() {
+  if (key_narrow_) {
+    rank_narrow_ids(columns_[key_index_], key_lo_, key_hi_);
+  } else if (key_index_ < columns_.size()) {
+    make_int_dictionary(columns_[key_index_]);
+  }
   return std::move(columns_);
 }
 

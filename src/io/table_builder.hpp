@@ -15,6 +15,8 @@
 #include "crm/io/reader.hpp"
 #include "crm/io/table.hpp"
 
+#include "fast_cells.hpp"
+
 namespace crm::io::detail {
 
 /// How one column of the input is typed.
@@ -66,6 +68,12 @@ class chunk_builder {
   /// Converts one record. `line` is its 1-based line relative to the chunk. Under
   /// error_policy::fail the first bad record sets error() and the caller must stop.
   void add(std::span<const std::string_view> fields, std::string_view raw, std::int64_t line);
+
+  /// Parses one record of plain cells straight from the bytes at `p` (a record start, before
+  /// `end`), each cell read by its column's converter up to the delimiter `delim` or the line
+  /// end; returns the position after the record's line end, or nullptr, having stored nothing,
+  /// when the record is anything else (quotes, blanks, other forms, wrong field count).
+  const char* add_plain(const char* p, const char* end, char delim, std::int64_t line);
 
   /// Counts a record the scanner could not split (e.g. an unclosed quote) and rejects it.
   void add_malformed(std::string reason, std::string_view raw, std::int64_t line);
@@ -129,9 +137,18 @@ class chunk_builder {
   void reject(std::int64_t line, std::int64_t field, std::string reason, std::string_view value,
               std::string_view raw);
   void survey(std::span<const std::string_view> fields, std::int64_t line);
+  // Numbers of the fast paths go straight to their column; true for column `i`.
+  [[nodiscard]] bool stored_directly(std::size_t i) const noexcept;
+  // Stores the slots of a record the fast paths converted whole.
+  void finish_fast_record(std::int64_t line);
+
+  // How add_plain converts a column.
+  enum class fast_kind : std::uint8_t { id, text, money, timestamp, other };
 
   const build_plan* plan_;
   std::vector<chunk_column> columns_;
+  std::vector<fast_kind> fast_kinds_;
+  std::vector<last_timestamp> last_timestamps_;
   std::vector<slot> slots_;
   std::vector<value_options> options_;  // per column, with its resolved day/month order
   std::vector<chunk_reject> rejects_;
@@ -163,15 +180,32 @@ class table_assembler {
   void append_dictionary(std::size_t index, chunk_builder::chunk_column& chunk);
   void to_dictionary(std::size_t index);
 
+  // Appends a chunk's plain integer customer ids to the key column's codes while they fit
+  // 32 bits (key_narrow_); else widens the column back to int64.
+  void append_narrow_keys(const chunk_builder::chunk_column& chunk);
+  // The key column's narrow ids back as an int64 column (key_narrow_ off).
+  void widen_keys();
+
   const build_plan* plan_;
   std::vector<column> columns_;
   std::vector<absl::flat_hash_map<std::string, std::uint32_t>> index_;
+  // The customer key (customer_id, else email): while its ids are plain integers below 2^32 - 1
+  // they are kept as 32-bit values in `codes` (key_narrow_; no 8-byte column), and finish()
+  // replaces each by its rank among the distinct ids.
+  std::size_t key_index_ = ~std::size_t{0};
+  bool key_narrow_ = false;
+  std::uint32_t key_lo_ = missing_code;
+  std::uint32_t key_hi_ = 0;
   std::vector<std::pair<std::uint32_t, std::int64_t>> line_marks_;
   std::size_t rows_ = 0;
 };
 
 /// Replaces an int64 id column by dense codes into its sorted distinct values.
 void make_int_dictionary(column& c);
+
+/// Replaces the ids held in `c.codes` (32-bit values in [lo, hi], missing_code when missing) by
+/// their ranks among the distinct ids, which go to `c.int_keys` in ascending order.
+void rank_narrow_ids(column& c, std::uint32_t lo, std::uint32_t hi);
 
 /// True when `text` is a plain non-negative integer without leading zeros that fits int64.
 [[nodiscard]] bool is_plain_integer(std::string_view text, std::int64_t& value) noexcept;

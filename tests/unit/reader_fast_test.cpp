@@ -1,0 +1,157 @@
+// The reader's fast paths (fast_cells.hpp, chunk_builder::add_plain / add_fast) against values
+// worked out by hand, and on the records where they must hand over to the general path.
+
+#include <numeric>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "crm/dates.hpp"
+#include "crm/io/reader.hpp"
+#include "crm/io/values.hpp"
+
+#include "../../src/io/fast_cells.hpp"
+
+using namespace crm::io;
+using crm::io::detail::fast_iso_timestamp;
+using crm::io::detail::fast_plain_id;
+using crm::io::detail::fast_plain_money;
+
+namespace {
+
+read_result read_text(std::string_view text, read_options o = {}) {
+  return read_table_from_memory("mem.csv", text, o);
+}
+
+std::int64_t sum(const std::vector<std::int64_t>& v) {
+  return std::accumulate(v.begin(), v.end(), std::int64_t{0});
+}
+
+}  // namespace
+
+TEST_CASE("fast cells: plain forms by hand, everything else left to the general parsers",
+          "[reader][fast]") {
+  std::int64_t v = 0;
+  CHECK((fast_plain_money("18.99", '.', v) && v == 189900));
+  CHECK((fast_plain_money("5.2", '.', v) && v == 52000));
+  CHECK((fast_plain_money("-0.0001", '.', v) && v == -1));
+  CHECK((fast_plain_money("1280", '.', v) && v == 12800000));
+  CHECK((fast_plain_money("12,5", ',', v) && v == 125000));
+  CHECK((fast_plain_money("99999999999999.9999", '.', v) && v == 999999999999999999));
+  // Handed over (each of these is read, or refused, by parse_money):
+  for (const char* cell : {"", "-", "NA", "1,280.50", "5.", ".5", "1.23456", "+1", " 1", "1 ", "$5",
+                           "1e3", "123456789012345"}) {
+    CAPTURE(cell);
+    CHECK_FALSE(fast_plain_money(cell, '.', v));
+  }
+  CHECK((fast_plain_id("0", v) && v == 0));
+  CHECK((fast_plain_id("4300000", v) && v == 4300000));
+  CHECK((fast_plain_id("999999999999999999", v) && v == 999999999999999999));
+  for (const char* cell : {"", "007", "12a", "-1", "1234567890123456789", " 1"}) {
+    CAPTURE(cell);
+    CHECK_FALSE(fast_plain_id(cell, v));
+  }
+  bool with_time = true;
+  // 2024-01-01 is day 19723 (54 years of 365 days + 13 leap days); + 31 + 28 = 2024-02-29.
+  CHECK((fast_iso_timestamp("2024-02-29", v, with_time) && v == 19782LL * 86400 && !with_time));
+  CHECK((fast_iso_timestamp("2024-02-29T08:03:05", v, with_time) &&
+         v == 19782LL * 86400 + 8 * 3600 + 3 * 60 + 5 && with_time));
+  CHECK((fast_iso_timestamp("2016-12-31 23:59:60", v, with_time) &&
+         v == (crm::days_from_civil(2016, 12, 31) + 1LL) * 86400 - 1));
+  for (const char* cell :
+       {"2023-02-29", "2024-13-01", "2024-00-10", "2024-04-31", "2024-1-05", "2024/01/05",
+        "2024-01-05 24:00:00", "2024-01-05 08:03", " 2024-01-05"}) {
+    CAPTURE(cell);
+    CHECK_FALSE(fast_iso_timestamp(cell, v, with_time));
+  }
+}
+
+TEST_CASE("read_table: a record leaving the fast path half-way is stored once, whole",
+          "[reader][fast]") {
+  // Row 2 has a quoted amount after plain id and date cells (taken back, read by the scanner);
+  // row 3 a grouped amount; row 4 a slashed date; row 5 a blank cell (missing).
+  const std::string text =
+      "customer_id,order_date,amount\n"
+      "1,2024-01-05,10.00\n"
+      "2,2024-01-06,\"1,280.50\"\n"
+      "3,2024-01-06,\"2,000\"\n"
+      "4,2024/1/7,3.5\n"
+      "5,2024-01-08,\n";
+  const read_result r = read_text(text);
+  REQUIRE(r.data.rows == 5);
+  const column* amount = r.data.find("amount");
+  REQUIRE(amount->ints.size() == 5);
+  CHECK(amount->ints[0] == 100000);
+  CHECK(amount->ints[1] == 12805000);
+  CHECK(amount->ints[2] == 20000000);
+  CHECK(amount->ints[3] == 35000);
+  CHECK(amount->ints[4] == missing_int64);
+  const column* at = r.data.find("order_at");
+  REQUIRE(at->ints.size() == 5);
+  CHECK(at->ints[3] == std::int64_t{crm::days_from_civil(2024, 1, 7)} * 86400);
+  CHECK(r.data.customer_key()->int_keys == std::vector<std::int64_t>{1, 2, 3, 4, 5});
+}
+
+TEST_CASE("read_table: rejected rows leave nothing behind in any column", "[reader][fast]") {
+  read_options o;
+  o.on_error = error_policy::skip;
+  // Rows 3, 5 and 6 fail at their end, after plain cells went to their columns (an extra cell
+  // that is not blank, a missing one).
+  const std::string text =
+      "customer_id,order_id,order_date,amount\n"
+      "7,100,2024-03-01,1.00\n"
+      "8,101,2024-03-02,x\n"
+      "9,102,2024-03-03,2.00\n"
+      "10,103,2024-03-04,4.00,x\n"
+      "11,104,2024-03-05\n";
+  const read_result r = read_text(text, o);
+  CHECK(r.report.rows_ok == 2);
+  CHECK(r.report.rows_rejected == 3);
+  CHECK(r.data.find("order_id")->ints == std::vector<std::int64_t>{100, 102});
+  CHECK(r.data.find("amount")->ints == std::vector<std::int64_t>{10000, 20000});
+  CHECK(r.data.customer_key()->int_keys == std::vector<std::int64_t>{7, 9});
+  CHECK(r.data.customer_key()->codes == std::vector<std::uint32_t>{0, 1});
+}
+
+TEST_CASE("read_table: line ends, trailing blanks and the last record", "[reader][fast]") {
+  // CRLF, a lone CR, LF, a trailing empty field kept as missing, a blank line, no final newline.
+  const std::string text =
+      "customer_id,order_date,amount,note\r\n"
+      "1,2024-01-01,1.00,a\r\n"
+      "2,2024-01-02,2.00,b\r"
+      "3,2024-01-03,3.00,\n"
+      "\n"
+      ",,,\n"
+      "4,2024-01-04,4.00,d";
+  const read_result r = read_text(text);
+  REQUIRE(r.data.rows == 4);
+  CHECK(r.report.blank_lines == 2);
+  CHECK(sum(r.data.find("amount")->ints) == 100000);
+  const column* note = r.data.find_header("note");
+  CHECK(note->text(0) == "a");
+  CHECK(note->text(1) == "b");
+  CHECK(note->is_missing(2));
+  CHECK(note->text(3) == "d");
+  CHECK(r.data.line_of(3) == 7);
+}
+
+TEST_CASE("read_table: customer ids too wide, too sparse or turning to text", "[reader][fast]") {
+  // Above 2^32 - 1 after narrow ones: the column goes back to 64 bits.
+  const read_result wide =
+      read_text("customer_id,order_date\n5,2024-01-01\n4294967295,2024-01-02\n5,2024-01-03\n");
+  CHECK(wide.data.customer_key()->int_keys == std::vector<std::int64_t>{5, 4294967295});
+  CHECK(wide.data.customer_key()->codes == std::vector<std::uint32_t>{0, 1, 0});
+  // A range far wider than the rows: ranked by sorting.
+  const read_result sparse = read_text(
+      "customer_id,order_date\n4000000000,2024-01-01\n3,2024-01-02\n4000000000,2024-01-03\n");
+  CHECK(sparse.data.customer_key()->int_keys == std::vector<std::int64_t>{3, 4000000000});
+  CHECK(sparse.data.customer_key()->codes == std::vector<std::uint32_t>{1, 0, 1});
+  // Text ids after integer ones: one dictionary in first-appearance order.
+  const read_result text = read_text(
+      "customer_id,order_date\n12,2024-01-01\n7,2024-01-02\nC-9,2024-01-03\n12,2024-01-04\n");
+  const column* key = text.data.customer_key();
+  CHECK(key->storage == column_storage::dictionary);
+  CHECK(key->codes == std::vector<std::uint32_t>{0, 1, 2, 0});
+  CHECK(key->key_text(1) == "7");
+  CHECK(key->key_text(2) == "C-9");
+}
