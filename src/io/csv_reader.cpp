@@ -1,7 +1,10 @@
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <cstring>
 #include <exception>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -36,6 +39,7 @@ bool all_blank(std::span<const std::string_view> fields) noexcept {
 struct part_outcome {
   std::int64_t lines = 0;
   std::int64_t blank = 0;
+  std::optional<std::size_t> bad_utf8;  ///< offset in the part of its first invalid byte
   std::exception_ptr crash;
 };
 
@@ -255,6 +259,10 @@ class csv_pass {
   bool fill();
   [[nodiscard]] std::string_view view() const noexcept;
   void validate(std::string_view text, std::int64_t line_base) const;
+  // Throws for the invalid byte at `bad` of `text` (file offset `at`; `text` starts on line
+  // `line_base`): not_utf8 while detecting, else an input_error naming the line.
+  [[noreturn]] void throw_invalid_utf8(std::string_view text, std::size_t bad, std::uint64_t at,
+                                       std::int64_t line_base) const;
   void start();
 
   const std::string& name_;
@@ -301,11 +309,14 @@ bool csv_pass::fill() {
 void csv_pass::validate(std::string_view text, std::int64_t line_base) const {
   if (!check_utf8_) return;
   const std::optional<std::size_t> bad = find_invalid_utf8(text);
-  if (!bad) return;
-  const std::uint64_t at = offset_ + pos_ + *bad;
+  if (bad) throw_invalid_utf8(text, *bad, offset_ + pos_ + *bad, line_base);
+}
+
+void csv_pass::throw_invalid_utf8(std::string_view text, std::size_t bad, std::uint64_t at,
+                                  std::int64_t line_base) const {
   if (!forced_utf8_) throw not_utf8{static_cast<std::size_t>(at)};
   const auto line =
-      line_base + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(*bad), '\n');
+      line_base + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n');
   throw input_error("not valid UTF-8 at byte " + std::to_string(at) +
                         "; pass --encoding gb18030 if the file is GBK",
                     {name_, line, 0, {}});
@@ -394,42 +405,78 @@ void csv_pass::run(const build_plan& plan, table_assembler* assembler,
       continue;
     }
     const std::string_view text = rest.substr(0, end);
-    validate(text, line_base);
-    const std::size_t wanted =
-        std::max<std::size_t>(1, std::min(chunks.size(), text.size() / min_part_bytes));
-    const std::vector<std::size_t> starts = split_records(text, wanted);
-    std::vector<part_outcome> outcomes(starts.size());
+    // Parts of about min_part_bytes (their output stays in cache until it is appended), taken in
+    // turn by the threads; each thread appends its part when the parts before it are in, so one
+    // thread's append runs beside the others' parsing.
+    const std::size_t part_bytes =
+        std::clamp<std::size_t>(options_.block_bytes / 8, 256, min_part_bytes);
+    const std::vector<std::size_t> starts =
+        split_records(text, std::max<std::size_t>(1, text.size() / part_bytes));
     const bool stop = plan.policy == error_policy::fail;
-    {
-      std::vector<std::jthread> workers;
-      for (std::size_t k = 1; k < starts.size(); ++k) {
-        const std::size_t b = starts[k];
-        const std::size_t e = k + 1 < starts.size() ? starts[k + 1] : text.size();
-        chunks[k].reset();
-        workers.emplace_back([&, k, b, e] {
-          scan_part(text.substr(b, e - b), dialect_, chunks[k], outcomes[k], stop);
-        });
+    const auto part_text = [&](std::size_t k) {
+      const std::size_t b = starts[k];
+      const std::size_t e = k + 1 < starts.size() ? starts[k + 1] : text.size();
+      return text.substr(b, e - b);
+    };
+    // In part order, under the lock: errors, counts, rejects, then the rows.
+    const auto merge = [&](std::size_t k, chunk_builder& chunk, const part_outcome& outcome) {
+      if (outcome.bad_utf8) {
+        throw_invalid_utf8(part_text(k), *outcome.bad_utf8,
+                           offset_ + pos_ + starts[k] + *outcome.bad_utf8, line_base);
       }
-      chunks[0].reset();
-      scan_part(text.substr(0, starts.size() > 1 ? starts[1] : text.size()), dialect_, chunks[0],
-                outcomes[0], stop);
-    }
-    for (std::size_t k = 0; k < starts.size(); ++k) {
-      if (outcomes[k].crash) std::rethrow_exception(outcomes[k].crash);
-      if (chunks[k].error().set) throw_failure(chunks[k].error(), line_base, name_);
-      report.blank_lines += outcomes[k].blank;
-      report.rows_read += chunks[k].rows_seen();
+      if (outcome.crash) std::rethrow_exception(outcome.crash);
+      if (chunk.error().set) throw_failure(chunk.error(), line_base, name_);
+      report.blank_lines += outcome.blank;
+      report.rows_read += chunk.rows_seen();
       if (evidence != nullptr) {
         for (std::size_t c = 0; c < evidence->size(); ++c) {
-          (*evidence)[c].merge(chunks[k].columns()[c].evidence, line_base);
+          (*evidence)[c].merge(chunk.columns()[c].evidence, line_base);
         }
       }
       if (assembler != nullptr) {
-        collect_rejects(chunks[k], line_base, name_, report);
-        assembler->append(chunks[k], line_base);
+        collect_rejects(chunk, line_base, name_, report);
+        assembler->append(chunk, line_base);
       }
-      line_base += outcomes[k].lines;
+      line_base += outcome.lines;
+    };
+    std::atomic<std::size_t> next{0};
+    std::mutex turn_mutex;
+    std::condition_variable turn;
+    std::size_t merged = 0;
+    bool failed = false;
+    std::exception_ptr failure;
+    const auto work = [&](chunk_builder& chunk) {
+      for (;;) {
+        const std::size_t k = next.fetch_add(1);
+        if (k >= starts.size()) return;
+        part_outcome outcome;
+        const std::string_view part = part_text(k);
+        if (check_utf8_) outcome.bad_utf8 = find_invalid_utf8(part);
+        chunk.reset();
+        if (!outcome.bad_utf8) scan_part(part, dialect_, chunk, outcome, stop);
+        std::unique_lock lock(turn_mutex);
+        turn.wait(lock, [&] { return merged == k || failed; });
+        if (failed) return;
+        try {
+          merge(k, chunk, outcome);
+        } catch (...) {
+          failure = std::current_exception();
+          failed = true;
+        }
+        merged = k + 1;
+        turn.notify_all();
+        if (failed) return;
+      }
+    };
+    {
+      const std::size_t helpers = std::min(chunks.size(), starts.size()) - 1;
+      std::vector<std::jthread> workers;
+      for (std::size_t t = 1; t <= helpers; ++t) {
+        workers.emplace_back([&work, &chunks, t] { work(chunks[t]); });
+      }
+      work(chunks[0]);
     }
+    if (failure) std::rethrow_exception(failure);
     if (assembler != nullptr && !reserved && !eof_ && source_.size_hint() > 0 && end > 0) {
       const double per_byte =
           static_cast<double>(assembler->rows()) / static_cast<double>(offset_ + pos_ + end);
