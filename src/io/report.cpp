@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <map>
 #include <numeric>
 #include <set>
 #include <string>
+#include <thread>
 #include <tuple>
 
 #include "crm/error.hpp"
@@ -128,15 +130,29 @@ void add_orders_report(const read_result& in, std::span<const read_result> input
   const order_data orders = before_as_of(std::move(all), r.as_of, r.notes);
   detail::order_section section{orders, options, r.as_of, t};
   const auto first_period_metric = static_cast<std::ptrdiff_t>(r.metrics.size());
-  detail::add_periods(section, r);  // also sets section.annual_churn and section.activity
+  detail::add_periods(section, r);  // also sets section.annual_churn
   const auto first_whole_metric = static_cast<std::ptrdiff_t>(r.metrics.size());
-  detail::add_whole_range(section, {}, r.metrics);
+  {
+    // RFM reads the summary and writes only r.rfm: on a second thread, beside the whole range.
+    std::exception_ptr failed;
+    {
+      const detail::order_section& shared = section;
+      std::jthread rfm([&shared, &r, &failed] {
+        try {
+          detail::add_rfm(shared, r);
+        } catch (...) {
+          failed = std::current_exception();
+        }
+      });
+      detail::add_whole_range(section, {}, r.metrics);
+    }
+    if (failed) std::rethrow_exception(failed);
+  }
   // The model lists whole-range metrics first, then the periods.
   std::rotate(r.metrics.begin() + first_period_metric, r.metrics.begin() + first_whole_metric,
               r.metrics.end());
-  section.activity = nullptr;  // release the activity bitsets before RFM
+  section.activity = nullptr;
   section.activity_store.reset();
-  detail::add_rfm(section, r);
   for (const std::string& by : options.by) {
     std::string joined;
     const auto labels = detail::dimension_labels(t, by, inputs, &joined);

@@ -1,7 +1,9 @@
 // The per-period table, the cohort matrix and the RFM section of a report.
 
 #include <algorithm>
+#include <exception>
 #include <string>
+#include <thread>
 
 #include "crm/acquisition.hpp"
 #include "crm/retention.hpp"
@@ -126,19 +128,38 @@ void add_growth_rows(std::span<const period_row> activity, std::span<const churn
 }  // namespace
 
 void add_periods(order_section& s, report& r) {
-  const customer_summary& sum = s.summary;
-  period_activity activity(s.orders.customer_count, s.options.period, sum.min_day(), sum.max_day());
-  activity.update(s.orders.view());
-  const std::vector<period_row> rows = activity_by_period(activity);
+  // The churn tables read only the orders and the summary: on a second thread, beside the
+  // activity bitsets, the per-period table and the cohorts on this one.
+  std::vector<churn_row> churn;
+  std::vector<churn_row> monthly;
+  std::exception_ptr failed;
+  std::vector<period_row> rows;
+  report_cohorts cohorts;
+  {
+    const order_section& shared = s;
+    std::jthread helper([&shared, &churn, &monthly, &failed] {
+      try {
+        churn = churn_table(shared, shared.options.period);
+        if (shared.options.period != period_kind::month) {
+          monthly = churn_table(shared, period_kind::month);
+        }
+      } catch (...) {
+        failed = std::current_exception();
+      }
+    });
+    const customer_summary& sum = s.summary;
+    period_activity activity(s.orders.customer_count, s.options.period, sum.min_day(),
+                             sum.max_day());
+    activity.update(s.orders.view());
+    rows = activity_by_period(activity);
+    cohorts.rows = cohort_matrix(activity, s.orders.view());
+  }
+  if (failed) std::rethrow_exception(failed);
   add_activity_rows(rows, s.options.period, !s.orders.amount.empty(), r.metrics);
-  const std::vector<churn_row> churn = churn_table(s, s.options.period);
   add_churn_rows(s, churn, r.metrics);
   add_growth_rows(rows, churn, s.options.period, r.metrics);
-  s.annual_churn = annual_churn(
-      s.options.period == period_kind::month ? churn : churn_table(s, period_kind::month));
-  report_cohorts cohorts;
+  s.annual_churn = annual_churn(s.options.period == period_kind::month ? churn : monthly);
   cohorts.period = s.options.period;
-  cohorts.rows = cohort_matrix(activity, s.orders.view());
   cohorts.has_revenue = !s.orders.amount.empty();
   r.cohorts = std::move(cohorts);
 }
