@@ -151,8 +151,6 @@ void add_orders_report(const read_result& in, std::span<const read_result> input
   // The model lists whole-range metrics first, then the periods.
   std::rotate(r.metrics.begin() + first_period_metric, r.metrics.begin() + first_whole_metric,
               r.metrics.end());
-  section.activity = nullptr;
-  section.activity_store.reset();
   for (const std::string& by : options.by) {
     std::string joined;
     const auto labels = detail::dimension_labels(t, by, inputs, &joined);

@@ -11,6 +11,7 @@
 #include "crm/io/report.hpp"
 #include "crm/orders.hpp"
 #include "crm/retention.hpp"
+#include "crm/value.hpp"
 
 #include "report_orders.hpp"
 
@@ -27,9 +28,8 @@ struct order_section {
   day_t as_of;
   const table& source;
   customer_summary summary;
-  std::optional<double> annual_churn;  ///< from the monthly churn table, when known
-  std::optional<period_activity> activity_store;
-  const period_activity* activity = nullptr;  ///< by --period, once add_periods built it
+  std::optional<double> annual_churn;   ///< from the monthly churn table, when known
+  std::optional<upsell_result> upsell;  ///< by --period, when add_periods computed it
 };
 
 using group_t = std::vector<std::pair<std::string, std::string>>;
@@ -37,7 +37,7 @@ using group_t = std::vector<std::pair<std::string, std::string>>;
 /// Customers, orders, revenue, aov, frequency, repeat rate, lifespan, CLV, concentration, ...
 void add_whole_range(order_section& s, const group_t& group, std::vector<metric_result>& out);
 /// The per-period table (active, new, retained, churn, ...) and the cohort matrix; also sets
-/// s.annual_churn.
+/// s.annual_churn and s.upsell.
 void add_periods(order_section& s, report& r);
 /// Annual churn from a monthly churn table (last up to 12 complete months).
 [[nodiscard]] std::optional<double> annual_churn(std::span<const churn_row> monthly);

@@ -161,8 +161,7 @@ void add_cross_and_upsell(order_section& s, emitter& e) {
     e.missing("upsell_rate", "ratio", "needs orders.amount");
     return;
   }
-  const upsell_result up = s.activity != nullptr ? upsell(s.orders.view(), *s.activity)
-                                                 : upsell(s.orders.view(), s.options.period);
+  const upsell_result up = s.upsell ? *s.upsell : upsell(s.orders.view(), s.options.period);
   e.put("upsell_rate", up.rate(), "ratio", as_n(up.base),
         std::string("mean order value of the last active ") +
             std::string(to_string(s.options.period)) + " above the one before");

@@ -128,21 +128,23 @@ void add_growth_rows(std::span<const period_row> activity, std::span<const churn
 }  // namespace
 
 void add_periods(order_section& s, report& r) {
-  // The churn tables read only the orders and the summary: on a second thread, beside the
-  // activity bitsets, the per-period table and the cohorts on this one.
+  // The churn tables and up-sell read only the orders and the summary: on a second thread,
+  // beside the activity bitsets, the per-period table and the cohorts on this one.
   std::vector<churn_row> churn;
   std::vector<churn_row> monthly;
+  std::optional<upsell_result> up;
   std::exception_ptr failed;
   std::vector<period_row> rows;
   report_cohorts cohorts;
   {
     const order_section& shared = s;
-    std::jthread helper([&shared, &churn, &monthly, &failed] {
+    std::jthread helper([&shared, &churn, &monthly, &up, &failed] {
       try {
         churn = churn_table(shared, shared.options.period);
         if (shared.options.period != period_kind::month) {
           monthly = churn_table(shared, period_kind::month);
         }
+        if (!shared.orders.amount.empty()) up = upsell(shared.orders.view(), shared.options.period);
       } catch (...) {
         failed = std::current_exception();
       }
@@ -159,6 +161,7 @@ void add_periods(order_section& s, report& r) {
   add_churn_rows(s, churn, r.metrics);
   add_growth_rows(rows, churn, s.options.period, r.metrics);
   s.annual_churn = annual_churn(s.options.period == period_kind::month ? churn : monthly);
+  s.upsell = up;
   cohorts.period = s.options.period;
   cohorts.has_revenue = !s.orders.amount.empty();
   r.cohorts = std::move(cohorts);
