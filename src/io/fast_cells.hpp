@@ -15,17 +15,24 @@ namespace crm::io::detail {
 
 [[nodiscard]] constexpr bool is_digit_char(char c) noexcept { return c >= '0' && c <= '9'; }
 
-/// Reads a plain non-negative integer without leading zeros, up to 18 digits (is_plain_integer)
-/// from `p`; returns the end of its digits, or nullptr when the digits there are not one.
-[[nodiscard]] inline const char* scan_plain_id(const char* p, const char* end,
-                                               std::int64_t& out) noexcept {
-  const char* q = p;
-  std::uint64_t v = 0;
+/// Reads the digits from `q` (before `end`) onto the end of `v` (v = 10 v + digit; wraps past
+/// 19 digits, which the callers refuse); returns the end of the digits.
+[[nodiscard]] inline const char* scan_digits(const char* q, const char* end,
+                                             std::uint64_t& v) noexcept {
   for (; q != end; ++q) {
     const auto d = static_cast<unsigned>(static_cast<unsigned char>(*q)) - unsigned{'0'};
     if (d > 9) break;
     v = v * 10 + d;
   }
+  return q;
+}
+
+/// Reads a plain non-negative integer without leading zeros, up to 18 digits (is_plain_integer)
+/// from `p`; returns the end of its digits, or nullptr when the digits there are not one.
+[[nodiscard]] inline const char* scan_plain_id(const char* p, const char* end,
+                                               std::int64_t& out) noexcept {
+  std::uint64_t v = 0;
+  const char* const q = scan_digits(p, end, v);
   const auto n = q - p;
   if (n == 0 || n > 18 || (n > 1 && *p == '0')) return nullptr;
   out = static_cast<std::int64_t>(v);
@@ -42,21 +49,13 @@ namespace crm::io::detail {
   if (negative) ++q;
   const char* const whole = q;
   std::uint64_t v = 0;
-  for (; q != end; ++q) {
-    const auto d = static_cast<unsigned>(static_cast<unsigned char>(*q)) - unsigned{'0'};
-    if (d > 9) break;
-    v = v * 10 + d;
-  }
+  q = scan_digits(q, end, v);
   const auto digits = q - whole;
   if (digits == 0 || digits > 14) return nullptr;
   auto scale = 4;
   if (q != end && *q == point) {
     const char* const frac = ++q;
-    for (; q != end; ++q) {
-      const auto d = static_cast<unsigned>(static_cast<unsigned char>(*q)) - unsigned{'0'};
-      if (d > 9) break;
-      v = v * 10 + d;
-    }
+    q = scan_digits(q, end, v);
     const auto decimals = q - frac;
     if (decimals == 0 || decimals > 4) return nullptr;
     scale -= static_cast<int>(decimals);
