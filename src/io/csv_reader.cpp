@@ -8,10 +8,6 @@
 #include <optional>
 #include <thread>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "crm/error.hpp"
 #include "crm/io/csv.hpp"
 #include "crm/io/encoding.hpp"
@@ -43,164 +39,57 @@ struct part_outcome {
   std::exception_ptr crash;
 };
 
-void scan_part_general(std::string_view text, const csv_dialect& dialect, chunk_builder& chunk,
-                       part_outcome& out, bool stop_on_error) {
-  csv_scanner scanner(text, dialect);
-  csv_record record;
-  std::int64_t consumed = 0;
-  std::int64_t blank_records = 0;
-  // The line a record starts on, once next() has skipped the blank lines before it.
-  const auto line_now = [&] { return consumed + scanner.blank_lines() + blank_records + 1; };
-  for (;;) {
-    try {
-      if (!scanner.next(record)) break;
-    } catch (const crm::invalid_input& e) {
-      const std::string_view raw = scanner.failed_raw();
-      chunk.add_malformed(e.reason(), raw, line_now());
-      consumed += 1 + std::count(raw.begin(), raw.end(), '\n');
-      if (stop_on_error) break;
-      continue;
-    }
-    if (all_blank(record.fields)) {
-      blank_records += record.lines;
-      continue;
-    }
-    chunk.add(record.fields, record.raw, line_now());
-    consumed += record.lines;
-    if (stop_on_error && chunk.error().set) break;
-  }
-  out.lines = consumed + scanner.blank_lines() + blank_records;
-  out.blank = scanner.blank_lines() + blank_records;
-}
-
-// Positions of the bytes that end an unquoted field (the delimiter, LF, CR) or need the general
-// scanner (a quote), found 64 bytes at a time as a bit mask.
-class special_bytes {
- public:
-  special_bytes(std::string_view text, char delimiter) noexcept
-      : s_(text.data()), n_(text.size()), delim_(delimiter) {}
-
-  // The first special byte at or after `pos`; the text's size when there is none.
-  std::size_t next(std::size_t pos) noexcept {
-    for (;;) {
-      if (pos >= n_) return n_;
-      const std::size_t base = pos & ~std::size_t{63};
-      if (base != base_) {
-        base_ = base;
-        mask_ = window(base);
-      }
-      const std::uint64_t m = mask_ & (~std::uint64_t{0} << (pos - base));
-      if (m != 0) return base + static_cast<std::size_t>(__builtin_ctzll(m));
-      pos = base + 64;
-    }
-  }
-
- private:
-  [[nodiscard]] bool special(char c) const noexcept {
-    return c == delim_ || c == '"' || c == '\n' || c == '\r';
-  }
-  [[nodiscard]] std::uint64_t window(std::size_t base) const noexcept {
-    std::uint64_t m = 0;
-#if defined(__SSE2__)
-    if (base + 64 <= n_) {
-      const __m128i vd = _mm_set1_epi8(delim_);
-      const __m128i vq = _mm_set1_epi8('"');
-      const __m128i vn = _mm_set1_epi8('\n');
-      const __m128i vr = _mm_set1_epi8('\r');
-      for (std::size_t k = 0; k < 4; ++k) {
-        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s_ + base + 16 * k));
-        const __m128i hit =
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, vd), _mm_cmpeq_epi8(v, vq)),
-                         _mm_or_si128(_mm_cmpeq_epi8(v, vn), _mm_cmpeq_epi8(v, vr)));
-        m |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(hit))) << (16 * k);
-      }
-      return m;
-    }
-#endif
-    const std::size_t end = std::min(n_, base + 64);
-    for (std::size_t i = base; i < end; ++i) {
-      if (special(s_[i])) m |= std::uint64_t{1} << (i - base);
-    }
-    return m;
-  }
-
-  const char* s_;
-  std::size_t n_;
-  char delim_;
-  std::size_t base_ = ~std::size_t{0};
-  std::uint64_t mask_ = 0;
-};
-
-// Reads each record first with chunk_builder::add_plain (plain cells converted straight from the
-// bytes); a record it refuses is split from a bit mask of the special bytes and given to
-// chunk_builder::add, or, when it holds a quote, read by csv_scanner. Same records, lines and
-// counts as scan_part_general.
-void scan_part_fast(std::string_view text, const csv_dialect& dialect, chunk_builder& chunk,
-                    part_outcome& out, bool stop_on_error) {
-  const char* const s = text.data();
-  const std::size_t n = text.size();
-  const char delim = dialect.delimiter;
-  special_bytes specials(text, delim);
-  std::vector<std::string_view> fields;
-  std::int64_t line = 1;  // of the next record
-  std::int64_t blank = 0;
-  std::size_t pos = 0;
-  while (pos < n) {
-    if (s[pos] == '\n' || s[pos] == '\r') {  // a blank line
-      pos += s[pos] == '\r' && pos + 1 < n && s[pos + 1] == '\n' ? 2 : 1;
-      ++line;
-      ++blank;
-      continue;
-    }
-    if (const char* after = chunk.add_plain(s + pos, s + n, delim, line)) {
-      pos = static_cast<std::size_t>(after - s);
-      ++line;
-      continue;
-    }
-    const std::size_t start = pos;
-    fields.clear();
-    bool quoted = false;
-    std::size_t end = n;  // of the record's text
-    for (;;) {
-      const std::size_t j = specials.next(pos);
-      if (j >= n) {
-        fields.emplace_back(s + pos, n - pos);
-        pos = n;
-        break;
-      }
-      const char c = s[j];
-      if (c == delim) {
-        fields.emplace_back(s + pos, j - pos);
-        pos = j + 1;
-        if (pos >= n) {  // a delimiter at the very end: one more, empty field
-          fields.emplace_back();
-          break;
+// Reads the records of one part into `chunk`. Each record of a delimited file is first offered
+// to chunk_builder::add_plain (plain cells converted straight from the bytes); the scanner reads
+// the ones it refuses, and every record of a whitespace-aligned file.
+void scan_part(std::string_view text, const csv_dialect& dialect, chunk_builder& chunk,
+               part_outcome& out, bool stop_on_error) {
+  try {
+    const bool plain = !dialect.whitespace_aligned;
+    const char* const s = text.data();
+    const std::size_t n = text.size();
+    csv_scanner scanner(text, dialect);
+    csv_record record;
+    std::int64_t line = 1;  // of the next record
+    std::int64_t blank = 0;
+    std::size_t pos = 0;
+    while (pos < n) {
+      if (plain) {
+        if (s[pos] == '\n' || s[pos] == '\r') {  // a blank line
+          pos += s[pos] == '\r' && pos + 1 < n && s[pos + 1] == '\n' ? 2 : 1;
+          ++line;
+          ++blank;
+          continue;
         }
-        continue;
+        if (const char* after = chunk.add_plain(s + pos, s + n, dialect.delimiter, line)) {
+          pos = static_cast<std::size_t>(after - s);
+          ++line;
+          continue;
+        }
       }
-      if (c == '"') {
-        quoted = true;
-        break;
-      }
-      fields.emplace_back(s + pos, j - pos);
-      end = j;
-      pos = c == '\r' && j + 1 < n && s[j + 1] == '\n' ? j + 2 : j + 1;
-      break;
-    }
-    if (quoted) {
-      csv_scanner scanner(text.substr(start), dialect);
-      csv_record record;
+      scanner.seek(pos);
+      const std::int64_t blank_before = scanner.blank_lines();
+      // Blank lines the scanner skipped before the record.
+      const auto skipped = [&] {
+        const std::int64_t k = scanner.blank_lines() - blank_before;
+        line += k;
+        blank += k;
+      };
+      bool more = false;
       try {
-        scanner.next(record);  // true: the record starts with a non-blank byte
+        more = scanner.next(record);
       } catch (const crm::invalid_input& e) {
+        skipped();
         const std::string_view raw = scanner.failed_raw();
         chunk.add_malformed(e.reason(), raw, line);
         line += 1 + std::count(raw.begin(), raw.end(), '\n');
-        pos = start + scanner.offset();
+        pos = scanner.offset();
         if (stop_on_error) break;
         continue;
       }
-      pos = start + scanner.offset();
+      skipped();
+      pos = scanner.offset();
+      if (!more) break;
       if (all_blank(record.fields)) {
         line += record.lines;
         blank += record.lines;
@@ -208,30 +97,10 @@ void scan_part_fast(std::string_view text, const csv_dialect& dialect, chunk_bui
       }
       chunk.add(record.fields, record.raw, line);
       line += record.lines;
-    } else {
-      const std::string_view first = fields.front();
-      if ((first.empty() || first.front() == ' ' || first.front() == '\t') && all_blank(fields)) {
-        ++line;
-        ++blank;
-        continue;
-      }
-      chunk.add(fields, text.substr(start, std::min(end, n) - start), line);
-      ++line;
+      if (stop_on_error && chunk.error().set) break;
     }
-    if (stop_on_error && chunk.error().set) break;
-  }
-  out.lines = line - 1;
-  out.blank = blank;
-}
-
-void scan_part(std::string_view text, const csv_dialect& dialect, chunk_builder& chunk,
-               part_outcome& out, bool stop_on_error) {
-  try {
-    if (dialect.whitespace_aligned) {
-      scan_part_general(text, dialect, chunk, out, stop_on_error);
-    } else {
-      scan_part_fast(text, dialect, chunk, out, stop_on_error);
-    }
+    out.lines = line - 1;
+    out.blank = blank;
   } catch (...) {
     out.crash = std::current_exception();
   }

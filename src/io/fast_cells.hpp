@@ -1,19 +1,15 @@
 #pragma once
 
-// Private: inline conversions of the plainest cell forms (the ones machine-written exports use
-// for nearly every cell), for the reader's fast path. Each returns false for anything else, and
-// the caller then takes the general parser of values.hpp, which accepts every form these accept
-// with the same result (tests/unit/fast_cells_test.cpp checks that on every form).
+// Private: inline readers of the plainest cell forms (the ones machine-written exports use for
+// nearly every cell), for the reader's fast path and the fast paths of values.cpp. Each refuses
+// anything else, and the caller then takes the general parser of values.hpp
+// (tests/unit/reader_fast_test.cpp).
 
 #include <cstdint>
 #include <cstring>
 #include <string_view>
 
-#include "crm/dates.hpp"
-
 namespace crm::io::detail {
-
-[[nodiscard]] constexpr bool is_digit_char(char c) noexcept { return c >= '0' && c <= '9'; }
 
 /// Reads the digits from `q` (before `end`) onto the end of `v` (v = 10 v + digit; wraps past
 /// 19 digits, which the callers refuse); returns the end of the digits.
@@ -66,65 +62,20 @@ namespace crm::io::detail {
   return q;
 }
 
-/// A whole cell that scan_plain_id reads.
-[[nodiscard]] inline bool fast_plain_id(std::string_view s, std::int64_t& out) noexcept {
-  return scan_plain_id(s.data(), s.data() + s.size(), out) == s.data() + s.size();
-}
-
-/// A whole cell that scan_plain_money reads.
+/// A whole cell that scan_plain_money reads; `out` is left alone when it is not one.
 [[nodiscard]] inline bool fast_plain_money(std::string_view s, char point,
                                            std::int64_t& out) noexcept {
-  return scan_plain_money(s.data(), s.data() + s.size(), point, out) == s.data() + s.size();
-}
-
-/// Days in a month of a year (month 1..12).
-[[nodiscard]] constexpr unsigned month_days(int year, unsigned month) noexcept {
-  if (month != 2) return month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return leap ? 29 : 28;
-}
-
-/// `YYYY-MM-DD` or `YYYY-MM-DD[T ]HH:MM:SS` as local seconds (a leap second :60 reads as :59),
-/// the form and validity rules of parse_timestamp's ISO path.
-[[nodiscard]] inline bool fast_iso_timestamp(std::string_view s, std::int64_t& out,
-                                             bool& has_time) noexcept {
-  const std::size_t n = s.size();
-  if ((n != 10 && n != 19) || s[4] != '-' || s[7] != '-') return false;
-  const auto num = [&s](std::size_t at, std::size_t width, int& v) {
-    v = 0;
-    for (std::size_t i = at; i < at + width; ++i) {
-      if (!is_digit_char(s[i])) return false;
-      v = v * 10 + (s[i] - '0');
-    }
-    return true;
-  };
-  int y = 0;
-  int mo = 0;
-  int d = 0;
-  if (!num(0, 4, y) || !num(5, 2, mo) || !num(8, 2, d)) return false;
-  if (mo < 1 || mo > 12 || d < 1 ||
-      static_cast<unsigned>(d) > month_days(y, static_cast<unsigned>(mo))) {
+  std::int64_t v = 0;
+  if (scan_plain_money(s.data(), s.data() + s.size(), point, v) != s.data() + s.size()) {
     return false;
   }
-  std::int64_t seconds =
-      std::int64_t{days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d))} *
-      seconds_per_day;
-  has_time = n == 19;
-  if (has_time) {
-    if ((s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':') return false;
-    int h = 0;
-    int mi = 0;
-    int se = 0;
-    if (!num(11, 2, h) || !num(14, 2, mi) || !num(17, 2, se)) return false;
-    if (h > 23 || mi > 59 || se > 60) return false;
-    seconds += std::int64_t{h} * 3600 + std::int64_t{mi} * 60 + (se == 60 ? 59 : se);
-  }
-  out = seconds;
+  out = v;
   return true;
 }
 
-/// One cell's text remembered with its converted value: exports sorted by date repeat the same
-/// date cell for many rows in a row, and comparing 10 or 19 bytes is cheaper than converting.
+/// One timestamp cell's text remembered with its converted value: exports sorted by date repeat
+/// the same date cell for many rows in a row, and comparing 10 or 19 bytes is cheaper than
+/// converting.
 struct last_timestamp {
   char text[19] = {};
   std::size_t size = 0;

@@ -2,12 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <exception>
 #include <map>
 #include <numeric>
 #include <set>
 #include <string>
-#include <thread>
 #include <tuple>
 
 #include "crm/error.hpp"
@@ -132,22 +130,9 @@ void add_orders_report(const read_result& in, std::span<const read_result> input
   const auto first_period_metric = static_cast<std::ptrdiff_t>(r.metrics.size());
   detail::add_periods(section, r);  // also sets section.annual_churn
   const auto first_whole_metric = static_cast<std::ptrdiff_t>(r.metrics.size());
-  {
-    // RFM reads the summary and writes only r.rfm: on a second thread, beside the whole range.
-    std::exception_ptr failed;
-    {
-      const detail::order_section& shared = section;
-      std::jthread rfm([&shared, &r, &failed] {
-        try {
-          detail::add_rfm(shared, r);
-        } catch (...) {
-          failed = std::current_exception();
-        }
-      });
-      detail::add_whole_range(section, {}, r.metrics);
-    }
-    if (failed) std::rethrow_exception(failed);
-  }
+  // RFM reads the summary and writes only r.rfm: on a second thread, beside the whole range.
+  detail::run_beside([&section, &r] { detail::add_rfm(section, r); },
+                     [&section, &r] { detail::add_whole_range(section, {}, r.metrics); });
   // The model lists whole-range metrics first, then the periods.
   std::rotate(r.metrics.begin() + first_period_metric, r.metrics.begin() + first_whole_metric,
               r.metrics.end());

@@ -3,8 +3,10 @@
 // The report engine's order sections (private): whole-range metrics, per-period metrics and
 // cohorts, RFM. Each reads one prepared set of orders.
 
+#include <exception>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -33,6 +35,24 @@ struct order_section {
 };
 
 using group_t = std::vector<std::pair<std::string, std::string>>;
+
+/// Runs `side` on a second thread while `here` runs on this one, then rethrows what `side`
+/// threw. The two must not write the same data.
+template <typename Side, typename Here>
+void run_beside(Side&& side, Here&& here) {
+  std::exception_ptr failed;
+  {
+    std::jthread other([&side, &failed] {
+      try {
+        side();
+      } catch (...) {
+        failed = std::current_exception();
+      }
+    });
+    here();
+  }
+  if (failed) std::rethrow_exception(failed);
+}
 
 /// Customers, orders, revenue, aov, frequency, repeat rate, lifespan, CLV, concentration, ...
 void add_whole_range(order_section& s, const group_t& group, std::vector<metric_result>& out);

@@ -1,9 +1,7 @@
 // The per-period table, the cohort matrix and the RFM section of a report.
 
 #include <algorithm>
-#include <exception>
 #include <string>
-#include <thread>
 
 #include "crm/acquisition.hpp"
 #include "crm/retention.hpp"
@@ -133,30 +131,22 @@ void add_periods(order_section& s, report& r) {
   std::vector<churn_row> churn;
   std::vector<churn_row> monthly;
   std::optional<upsell_result> up;
-  std::exception_ptr failed;
   std::vector<period_row> rows;
   report_cohorts cohorts;
-  {
-    const order_section& shared = s;
-    std::jthread helper([&shared, &churn, &monthly, &up, &failed] {
-      try {
-        churn = churn_table(shared, shared.options.period);
-        if (shared.options.period != period_kind::month) {
-          monthly = churn_table(shared, period_kind::month);
-        }
-        if (!shared.orders.amount.empty()) up = upsell(shared.orders.view(), shared.options.period);
-      } catch (...) {
-        failed = std::current_exception();
-      }
-    });
-    const customer_summary& sum = s.summary;
-    period_activity activity(s.orders.customer_count, s.options.period, sum.min_day(),
-                             sum.max_day());
-    activity.update(s.orders.view());
-    rows = activity_by_period(activity);
-    cohorts.rows = cohort_matrix(activity, s.orders.view());
-  }
-  if (failed) std::rethrow_exception(failed);
+  run_beside(
+      [&s, &churn, &monthly, &up] {
+        churn = churn_table(s, s.options.period);
+        if (s.options.period != period_kind::month) monthly = churn_table(s, period_kind::month);
+        if (!s.orders.amount.empty()) up = upsell(s.orders.view(), s.options.period);
+      },
+      [&s, &rows, &cohorts] {
+        const customer_summary& sum = s.summary;
+        period_activity activity(s.orders.customer_count, s.options.period, sum.min_day(),
+                                 sum.max_day());
+        activity.update(s.orders.view());
+        rows = activity_by_period(activity);
+        cohorts.rows = cohort_matrix(activity, s.orders.view());
+      });
   add_activity_rows(rows, s.options.period, !s.orders.amount.empty(), r.metrics);
   add_churn_rows(s, churn, r.metrics);
   add_growth_rows(rows, churn, s.options.period, r.metrics);

@@ -18,12 +18,9 @@ std::string_view trim_blanks(std::string_view text) noexcept {
 }
 
 bool is_plain_integer(std::string_view text, std::int64_t& value) noexcept {
-  if (text.empty() || text.size() > 18 || (text[0] == '0' && text.size() > 1)) return false;
+  const char* const end = text.data() + text.size();
   std::int64_t v = 0;
-  for (const char ch : text) {
-    if (ch < '0' || ch > '9') return false;
-    v = v * 10 + (ch - '0');
-  }
+  if (scan_plain_id(text.data(), end, v) != end) return false;
   value = v;
   return true;
 }
@@ -297,7 +294,7 @@ const char* chunk_builder::add_plain(const char* p, const char* const end, const
         if (ok) c.ints.push_back(v);
         break;
       case fast_kind::timestamp: {
-        // `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS`, then the cell's end.
+        // A 10- or 19-character cell (`YYYY-MM-DD`, `YYYY-MM-DD HH:MM:SS` and their kin).
         const std::size_t left = static_cast<std::size_t>(end - p);
         std::size_t size = 0;
         if (left >= 10 && ends_cell(p + 10, i)) {
@@ -311,11 +308,15 @@ const char* chunk_builder::add_plain(const char* p, const char* const end, const
         const std::string_view cell(p, size);
         last_timestamp& last = last_timestamps_[i];
         bool with_time = false;
+        timestamp_value ts;
         if (last.matches(cell)) {
           v = last.value;
           with_time = last.has_time;
           ok = true;
-        } else if (fast_iso_timestamp(cell, v, with_time)) {
+        } else if (parse_timestamp(cell, ts, options_[i]) == parse_status::ok && !ts.has_offset) {
+          // With an offset the value depends on the zone: convert() decides.
+          v = ts.local_seconds;
+          with_time = ts.has_time;
           last.remember(cell, v, with_time);
           ok = true;
         }
@@ -459,10 +460,7 @@ void table_assembler::append_narrow_keys(const chunk_builder::chunk_column& chun
 }
 
 void table_assembler::widen_keys() {
-  column& c = columns_[key_index_];
-  c.ints.reserve(c.codes.capacity());
-  for (const std::uint32_t id : c.codes) c.ints.push_back(id == missing_code ? missing_int64 : id);
-  std::vector<std::uint32_t>().swap(c.codes);
+  widen_narrow_ids(columns_[key_index_]);
   key_narrow_ = false;
 }
 
@@ -662,15 +660,19 @@ struct ranker {
 
 }  // namespace
 
+void widen_narrow_ids(column& c) {
+  c.ints.reserve(c.codes.capacity());
+  for (const std::uint32_t id : c.codes) c.ints.push_back(id == missing_code ? missing_int64 : id);
+  std::vector<std::uint32_t>().swap(c.codes);
+  c.storage = column_storage::int64;
+}
+
 void rank_narrow_ids(column& c, std::uint32_t lo, std::uint32_t hi) {
   std::vector<std::uint32_t>& codes = c.codes;
   const std::uint64_t range = lo <= hi ? std::uint64_t{hi} - lo + 1 : 0;
   if (range > 32 * std::uint64_t{codes.size()} + (std::uint64_t{1} << 16)) {
     // Sparse ids (over 32 bits of range per row): sort them instead of a bitmap.
-    c.ints.reserve(codes.size());
-    for (const std::uint32_t id : codes) c.ints.push_back(id == missing_code ? missing_int64 : id);
-    std::vector<std::uint32_t>().swap(codes);
-    c.storage = column_storage::int64;
+    widen_narrow_ids(c);
     make_int_dictionary(c);
     return;
   }

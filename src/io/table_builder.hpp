@@ -204,6 +204,10 @@ class table_assembler {
 /// Replaces an int64 id column by dense codes into its sorted distinct values.
 void make_int_dictionary(column& c);
 
+/// Moves the ids held in `c.codes` (32-bit values, missing_code when missing) to `c.ints` as an
+/// int64 column.
+void widen_narrow_ids(column& c);
+
 /// Replaces the ids held in `c.codes` (32-bit values in [lo, hi], missing_code when missing) by
 /// their ranks among the distinct ids, which go to `c.int_keys` in ascending order.
 void rank_narrow_ids(column& c, std::uint32_t lo, std::uint32_t hi);

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <system_error>
 
+#include "fast_cells.hpp"
+
 namespace crm::io {
 namespace {
 
@@ -256,27 +258,6 @@ bool split_plain(std::string_view s, char point, bool& negative, std::string_vie
   return is_digits(whole) && (p == std::string_view::npos || is_digits(frac));
 }
 
-constexpr unsigned digit_value(char c) noexcept { return static_cast<unsigned>(c - '0'); }
-
-// Plain `-?digits[.digits]` with up to 15 integer digits; false means "use the general path".
-bool fast_money(std::string_view s, char point, std::int64_t& out) noexcept {
-  bool negative = false;
-  std::string_view whole;
-  std::string_view frac;
-  if (!split_plain(s, point, negative, whole, frac) || whole.size() > 15) return false;
-  std::uint64_t kept = 0;
-  for (const char c : whole) kept = kept * 10 + digit_value(c);
-  for (std::size_t i = 0; i < 4; ++i) {
-    kept = kept * 10 + (i < frac.size() ? digit_value(frac[i]) : 0);
-  }
-  const int round_digit = frac.size() > 4 ? frac[4] - '0' : 0;
-  const bool sticky = frac.size() > 5 && frac.find_first_not_of('0', 5) != std::string_view::npos;
-  std::uint64_t e4 = 0;
-  if (!round_e4(kept, round_digit, sticky, e4)) return false;
-  out = negative ? -static_cast<std::int64_t>(e4) : static_cast<std::int64_t>(e4);
-  return true;
-}
-
 // Writes digits, '.', and `e<exponent>` into `buf`; returns the length or 0 when too long.
 std::size_t clean_copy(const number_text& t, std::int64_t exponent, char point, char* buf,
                        std::size_t size) noexcept {
@@ -341,7 +322,7 @@ bool is_missing(std::string_view cell) noexcept {
 parse_status parse_money(std::string_view cell, std::int64_t& out_e4,
                          const value_options& options) noexcept {
   if (options.decimal_point != options.thousands_sep &&
-      fast_money(cell, options.decimal_point, out_e4)) {
+      detail::fast_plain_money(cell, options.decimal_point, out_e4)) {
     return parse_status::ok;
   }
   const affixes a = peel_affixes(cell, false);

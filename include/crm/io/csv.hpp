@@ -56,6 +56,9 @@ class csv_scanner {
 
   /// Bytes consumed so far.
   [[nodiscard]] std::size_t offset() const noexcept { return pos_; }
+  /// Goes on from byte `offset` of the input, which must be a record start (or a blank line
+  /// before one): for a caller that reads some records itself.
+  void seek(std::size_t offset) noexcept { pos_ = offset; }
   /// Blank lines skipped so far.
   [[nodiscard]] std::int64_t blank_lines() const noexcept { return blank_lines_; }
 
