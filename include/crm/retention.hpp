@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "crm/dates.hpp"
@@ -130,6 +131,40 @@ struct cohort_row {
 [[nodiscard]] std::vector<cohort_row> cohort_matrix(const period_activity& activity,
                                                     const orders_view& orders);
 
+/// The per-period table and the cohort matrix from orders grouped by customer, customer by
+/// customer: the same figures as activity_by_period and cohort_matrix over a period_activity of
+/// the same orders, without a bitset per customer. An accumulator over disjoint customer ranges:
+/// `add` ranges (e.g. one per thread, from customer_orders::split), then `merge` the partial
+/// tables built with the same arguments.
+class period_tables {
+ public:
+  /// Periods of `kind` from the one containing `first_day` to the one containing `last_day`;
+  /// `has_amount` says whether revenue is known. Throws invalid_input when last_day < first_day.
+  period_tables(period_kind kind, day_t first_day, day_t last_day, bool has_amount);
+
+  /// Adds customers [begin, end) of `orders`; throws invalid_input for an order day outside
+  /// [first_day, last_day] or a range beyond orders.customer_count().
+  void add(const customer_orders& orders, std::uint32_t begin, std::uint32_t end);
+  /// Adds another table built with the same arguments (invalid_input otherwise).
+  void merge(const period_tables& other);
+
+  /// Every period from first to last, gaps included.
+  [[nodiscard]] std::vector<period_row> rows() const;
+  /// One row per non-empty cohort, in order.
+  [[nodiscard]] std::vector<cohort_row> cohorts() const;
+
+ private:
+  period_kind kind_;
+  std::int32_t first_period_;
+  day_t first_day_;
+  bool has_amount_;
+  std::vector<std::int32_t> slot_of_day_;
+  std::vector<std::uint64_t> active_, fresh_, retained_, orders_;
+  std::vector<std::int64_t> revenue_;
+  std::vector<std::vector<std::uint64_t>> cells_;  // [cohort slot][k]: active customers
+  std::vector<std::vector<std::int64_t>> cell_revenue_;
+};
+
 /// Denominator of churn_rate (METRICS.md "Churn rate").
 enum class churn_base : std::uint8_t {
   start,           ///< customers active at the start of the period (default)
@@ -157,6 +192,35 @@ struct churn_row {
   bool partial = false;              ///< the period ends after as_of − 1
   std::optional<double> churn_rate;  ///< lost / base; nullopt when the base is 0
   std::optional<double> retention_rate;  ///< 1 − churn_rate
+};
+
+/// The churn table from orders grouped by customer, customer by customer: an accumulator over
+/// disjoint customer ranges (`add` ranges, `merge` counters built with the same arguments).
+/// Periods from the one containing `first_day` (the earliest order day) to the one containing
+/// options.as_of − 1; throws invalid_input when inactivity_days is 0 or as_of <= first_day.
+class churn_counter {
+ public:
+  churn_counter(day_t first_day, const churn_options& options);
+  /// Adds customers [begin, end); throws invalid_input for an order day before first_day or on
+  /// or after as_of, or a range beyond orders.customer_count().
+  void add(const customer_orders& orders, std::uint32_t begin, std::uint32_t end);
+  /// Adds another counter built with the same arguments (invalid_input otherwise).
+  void merge(const churn_counter& other);
+  [[nodiscard]] std::vector<churn_row> rows() const;
+
+ private:
+  churn_options options_;
+  std::int32_t first_period_;
+  std::vector<day_t> start_, end_;     // each period's first and last day (clipped to as_of − 1)
+  std::vector<std::uint8_t> partial_;  // the period ends after as_of − 1
+  std::vector<std::uint64_t> at_start_, at_end_, fresh_, lost_;
+
+  [[nodiscard]] std::size_t slot_of(day_t day) const;
+  /// Counts one customer from its active spells [a, b] (inclusive days, ascending, disjoint).
+  void count_spells(std::span<const std::pair<day_t, day_t>> spells);
+  friend std::vector<churn_row> churn_by_dates(std::span<const day_t> created,
+                                               std::span<const day_t> churned,
+                                               const churn_options& options);
 };
 
 /// Churn per period from orders alone: from the period of the first order to the one containing

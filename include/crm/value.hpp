@@ -111,6 +111,27 @@ struct upsell_result {
   [[nodiscard]] std::optional<double> rate() const noexcept;
 };
 [[nodiscard]] upsell_result upsell(const orders_view& orders, period_kind kind);
+/// The up-sell counts from orders grouped by customer, customer by customer (no per-customer
+/// state): an accumulator over disjoint customer ranges (`add` ranges, `merge` counters of the
+/// same kind). Equals upsell() over the same orders.
+class upsell_counter {
+ public:
+  /// Periods of `kind` for order days in [first_day, last_day] (looked up in a table of that
+  /// range; throws invalid_input when last_day < first_day).
+  upsell_counter(period_kind kind, day_t first_day, day_t last_day);
+  /// Adds customers [begin, end); throws invalid_input for a day outside the range, a range
+  /// beyond orders.customer_count(), or orders without amounts.
+  void add(const customer_orders& orders, std::uint32_t begin, std::uint32_t end);
+  /// Adds a counter built with the same arguments (invalid_input otherwise).
+  void merge(const upsell_counter& other);
+  [[nodiscard]] upsell_result result() const noexcept { return counts_; }
+
+ private:
+  period_kind kind_;
+  day_t first_day_;
+  std::vector<std::int32_t> period_of_day_;
+  upsell_result counts_;
+};
 class period_activity;
 /// The same with the periods of an activity already built from these orders (saves the day
 /// range pass). Throws invalid_input when its customer_count differs or an order day is

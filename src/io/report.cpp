@@ -130,9 +130,11 @@ void add_orders_report(const read_result& in, std::span<const read_result> input
   const auto first_period_metric = static_cast<std::ptrdiff_t>(r.metrics.size());
   detail::add_periods(section, r);  // also sets section.annual_churn
   const auto first_whole_metric = static_cast<std::ptrdiff_t>(r.metrics.size());
-  // RFM reads the summary and writes only r.rfm: on a second thread, beside the whole range.
-  detail::run_beside([&section, &r] { detail::add_rfm(section, r); },
-                     [&section, &r] { detail::add_whole_range(section, {}, r.metrics); });
+  // RFM reads the summary and writes only r.rfm, beside the whole range on a second thread.
+  // RFM stays on this thread: its arrays reuse the heap memory add_periods freed here (a second
+  // thread allocates from its own arena, in fresh pages).
+  detail::run_beside([&section, &r] { detail::add_whole_range(section, {}, r.metrics); },
+                     [&section, &r] { detail::add_rfm(section, r); });
   // The model lists whole-range metrics first, then the periods.
   std::rotate(r.metrics.begin() + first_period_metric, r.metrics.begin() + first_whole_metric,
               r.metrics.end());

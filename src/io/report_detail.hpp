@@ -22,13 +22,19 @@ namespace crm::io::detail {
 /// One set of orders (all of them, or one --by group) and what every section needs from it.
 struct order_section {
   order_section(const order_data& o, const report_options& opt, day_t as_of_day, const table& t)
-      : orders(o), options(opt), as_of(as_of_day), source(t), summary(o.customer_count) {
-    summary.update(o.view());
+      : orders(o),
+        options(opt),
+        as_of(as_of_day),
+        source(t),
+        grouped(o.view(), 2),
+        summary(o.customer_count) {
+    summary.update(grouped);
   }
   const order_data& orders;
   const report_options& options;
   day_t as_of;
   const table& source;
+  customer_orders grouped;  ///< the orders by customer; released by add_periods once used
   customer_summary summary;
   std::optional<double> annual_churn;   ///< from the monthly churn table, when known
   std::optional<upsell_result> upsell;  ///< by --period, when add_periods computed it
@@ -61,8 +67,8 @@ void add_whole_range(order_section& s, const group_t& group, std::vector<metric_
 void add_periods(order_section& s, report& r);
 /// Annual churn from a monthly churn table (last up to 12 complete months).
 [[nodiscard]] std::optional<double> annual_churn(std::span<const churn_row> monthly);
-/// The churn table of the section's orders for periods of `kind`.
-[[nodiscard]] std::vector<churn_row> churn_table(const order_section& s, period_kind kind);
+/// The churn options of the report for periods of `kind`.
+[[nodiscard]] churn_options churn_options_of(const order_section& s, period_kind kind);
 /// RFM summary and segments.
 void add_rfm(const order_section& s, report& r);
 

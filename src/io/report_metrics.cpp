@@ -185,14 +185,14 @@ void add_whole_range(order_section& s, const group_t& group, std::vector<metric_
   }
 }
 
-std::vector<churn_row> churn_table(const order_section& s, period_kind kind) {
+churn_options churn_options_of(const order_section& s, period_kind kind) {
   churn_options o;
   o.kind = kind;
   o.inactivity_days = s.options.inactivity_days;
   o.base = s.options.churn_denominator;
   o.include_new = s.options.churn_include_new;
   o.as_of = s.as_of;
-  return churn_by_inactivity(s.orders.view(), s.summary, o);
+  return o;
 }
 
 std::optional<double> annual_churn(std::span<const churn_row> monthly) {

@@ -125,33 +125,60 @@ void add_growth_rows(std::span<const period_row> activity, std::span<const churn
 
 }  // namespace
 
+namespace {
+
+/// Every per-customer table of the report over one range of customers: one thread's share.
+struct period_pass {
+  period_tables tables;
+  churn_counter churn;
+  std::optional<churn_counter> monthly;  ///< when --period is not month (for annual churn)
+  std::optional<upsell_counter> up;      ///< when amounts are known
+
+  explicit period_pass(const order_section& s)
+      : tables(s.options.period, s.summary.min_day(), s.summary.max_day(), s.grouped.has_amount()),
+        churn(s.summary.min_day(), churn_options_of(s, s.options.period)) {
+    if (s.options.period != period_kind::month) {
+      monthly.emplace(s.summary.min_day(), churn_options_of(s, period_kind::month));
+    }
+    if (s.grouped.has_amount()) {
+      up.emplace(s.options.period, s.summary.min_day(), s.summary.max_day());
+    }
+  }
+  void add(const customer_orders& g, std::uint32_t begin, std::uint32_t end) {
+    tables.add(g, begin, end);
+    churn.add(g, begin, end);
+    if (monthly) monthly->add(g, begin, end);
+    if (up) up->add(g, begin, end);
+  }
+  void merge(const period_pass& other) {
+    tables.merge(other.tables);
+    churn.merge(other.churn);
+    if (monthly) monthly->merge(*other.monthly);
+    if (up) up->merge(*other.up);
+  }
+};
+
+}  // namespace
+
 void add_periods(order_section& s, report& r) {
-  // The churn tables and up-sell read only the orders and the summary: on a second thread,
-  // beside the activity bitsets, the per-period table and the cohorts on this one.
-  std::vector<churn_row> churn;
-  std::vector<churn_row> monthly;
-  std::optional<upsell_result> up;
-  std::vector<period_row> rows;
-  report_cohorts cohorts;
-  run_beside(
-      [&s, &churn, &monthly, &up] {
-        churn = churn_table(s, s.options.period);
-        if (s.options.period != period_kind::month) monthly = churn_table(s, period_kind::month);
-        if (!s.orders.amount.empty()) up = upsell(s.orders.view(), s.options.period);
-      },
-      [&s, &rows, &cohorts] {
-        const customer_summary& sum = s.summary;
-        period_activity activity(s.orders.customer_count, s.options.period, sum.min_day(),
-                                 sum.max_day());
-        activity.update(s.orders.view());
-        rows = activity_by_period(activity);
-        cohorts.rows = cohort_matrix(activity, s.orders.view());
-      });
+  if (s.summary.total_orders() == 0) return;
+  // Two threads, each over the customers of about half the orders; their counts then merge.
+  const std::vector<std::uint32_t> cut = s.grouped.split(2);
+  period_pass here(s);
+  period_pass side(s);
+  run_beside([&] { side.add(s.grouped, cut[1], cut[2]); },
+             [&] { here.add(s.grouped, cut[0], cut[1]); });
+  here.merge(side);
+  s.grouped = customer_orders();  // every later section reads the summary: free the grouping
+  const std::vector<period_row> rows = here.tables.rows();
+  const std::vector<churn_row> churn = here.churn.rows();
   add_activity_rows(rows, s.options.period, !s.orders.amount.empty(), r.metrics);
   add_churn_rows(s, churn, r.metrics);
   add_growth_rows(rows, churn, s.options.period, r.metrics);
-  s.annual_churn = annual_churn(s.options.period == period_kind::month ? churn : monthly);
-  s.upsell = up;
+  s.annual_churn = annual_churn(here.monthly ? here.monthly->rows() : churn);
+  if (here.up) s.upsell = here.up->result();
+  report_cohorts cohorts;
+  cohorts.rows = here.tables.cohorts();
   cohorts.period = s.options.period;
   cohorts.has_revenue = !s.orders.amount.empty();
   r.cohorts = std::move(cohorts);
@@ -173,19 +200,13 @@ void add_rfm(const order_section& s, report& r) {
   // not depend on the row order of the input.
   std::int64_t rec = 0;
   std::uint64_t freq = 0;
-  std::vector<std::size_t> by_id(t.customer.size());
   for (std::size_t i = 0; i < t.customer.size(); ++i) {
     rec += t.recency_days[i];
     freq += t.frequency[i];
-    by_id[i] = i;
   }
-  if (!s.orders.tie_rank.empty()) {
-    std::sort(by_id.begin(), by_id.end(), [&](std::size_t a, std::size_t b) {
-      return s.orders.tie_rank[t.customer[a]] < s.orders.tie_rank[t.customer[b]];
-    });
-  }
+  // The rows are in tie order: tie_rank order (text ids) or customer index (integer ids).
   double mon = 0.0;
-  for (const std::size_t i : by_id) mon += t.monetary[i];
+  for (const double v : t.monetary) mon += v;
   const auto n = static_cast<double>(t.customer.size());
   out.mean_recency_days = static_cast<double>(rec) / n;
   out.mean_frequency = static_cast<double>(freq) / n;

@@ -11,43 +11,7 @@
 namespace crm {
 namespace {
 
-/// The periods of a churn table: index, first day and last day (clipped to as_of − 1).
-struct period_grid {
-  std::int32_t first = 0;
-  std::vector<day_t> start;
-  std::vector<day_t> end;
-  std::vector<std::uint8_t> partial;
-
-  period_grid(day_t first_day, day_t as_of, period_kind kind) {
-    first = period_index(first_day, kind);
-    const std::int32_t last = period_index(as_of - 1, kind);
-    for (std::int32_t p = first; p <= last; ++p) {
-      const day_t natural_end = period_start(p + 1, kind) - 1;
-      start.push_back(period_start(p, kind));
-      end.push_back(std::min(natural_end, as_of - 1));
-      partial.push_back(natural_end > as_of - 1 ? 1 : 0);
-    }
-  }
-  [[nodiscard]] std::size_t size() const noexcept { return start.size(); }
-  /// First slot whose start is >= day.
-  [[nodiscard]] std::size_t first_starting_at(day_t day) const {
-    return static_cast<std::size_t>(std::lower_bound(start.begin(), start.end(), day) -
-                                    start.begin());
-  }
-  /// First slot whose end is >= day.
-  [[nodiscard]] std::size_t first_ending_at(day_t day) const {
-    return static_cast<std::size_t>(std::lower_bound(end.begin(), end.end(), day) - end.begin());
-  }
-  /// Slot of the period containing day.
-  [[nodiscard]] std::size_t slot_of(day_t day) const { return first_ending_at(day); }
-};
-
-struct counts {
-  std::vector<std::uint64_t> at_start, at_end, fresh, lost;
-  explicit counts(std::size_t n) : at_start(n), at_end(n), fresh(n), lost(n) {}
-};
-
-/// One customer's active spells [a, b] (inclusive days) from its sorted distinct order days.
+/// One customer's active spells [a, b] (inclusive days) from its sorted order days.
 void spells_of(std::span<const day_t> days, std::uint32_t window,
                std::vector<std::pair<day_t, day_t>>& out) {
   out.clear();
@@ -61,50 +25,122 @@ void spells_of(std::span<const day_t> days, std::uint32_t window,
   }
 }
 
-bool active_at(const std::vector<std::pair<day_t, day_t>>& spells, day_t t) {
-  const auto it = std::upper_bound(spells.begin(), spells.end(), std::make_pair(t, day_t{0}),
-                                   [](const auto& x, const auto& y) { return x.first < y.first; });
-  // spells whose start <= t: the last of them
-  const auto n = static_cast<std::size_t>(it - spells.begin());
-  if (n == 0) return false;
-  const auto& s = spells[n - 1];
-  return s.first <= t && t <= s.second;
+bool active_at(std::span<const std::pair<day_t, day_t>> spells, day_t t) {
+  // The last spell starting on or before t.
+  const auto it = std::upper_bound(spells.begin(), spells.end(), t,
+                                   [](day_t v, const auto& s) { return v < s.first; });
+  return it != spells.begin() && t <= (it - 1)->second;
 }
 
-void count_customer(const std::vector<std::pair<day_t, day_t>>& spells, const period_grid& g,
-                    bool include_new, counts& c) {
-  const std::size_t periods = g.size();
-  const day_t first_day = spells.front().first;
-  const std::size_t first_slot = g.slot_of(first_day);
-  ++c.fresh[first_slot];
-  if (include_new && !active_at(spells, g.end[first_slot])) ++c.lost[first_slot];
-  for (const auto& [a, b] : spells) {
-    // Active on the day before the period starts: start − 1 in [a, b].
-    for (std::size_t p = g.first_starting_at(a + 1); p < periods && g.start[p] <= b + 1; ++p) {
-      ++c.at_start[p];
-      if (!active_at(spells, g.end[p])) ++c.lost[p];
-    }
-    // Active on the period's last day.
-    for (std::size_t p = g.first_ending_at(a); p < periods && g.end[p] <= b; ++p) ++c.at_end[p];
+template <typename T>
+void require_same(const T& a, const T& b, const char* what) {
+  if (a != b) {
+    throw invalid_input("churn counters built with different arguments cannot be merged",
+                        {"churn_counter::merge", what, -1, ""});
   }
 }
 
-std::vector<churn_row> finish(const period_grid& g, const counts& c, const churn_options& o) {
-  std::vector<churn_row> rows(g.size());
-  for (std::size_t p = 0; p < g.size(); ++p) {
+}  // namespace
+
+churn_counter::churn_counter(day_t first_day, const churn_options& options)
+    : options_(options), first_period_(period_index(first_day, options.kind)) {
+  if (options.as_of <= first_day) {
+    throw invalid_input("as_of must be after the first day " + format_date(first_day),
+                        {"churn_counter", "as_of", -1, format_date(options.as_of)});
+  }
+  const std::int32_t last = period_index(options.as_of - 1, options.kind);
+  for (std::int32_t p = first_period_; p <= last; ++p) {
+    const day_t natural_end = period_start(p + 1, options.kind) - 1;
+    start_.push_back(period_start(p, options.kind));
+    end_.push_back(std::min(natural_end, options.as_of - 1));
+    partial_.push_back(natural_end > options.as_of - 1 ? 1 : 0);
+  }
+  const std::size_t n = start_.size();
+  at_start_.assign(n, 0);
+  at_end_.assign(n, 0);
+  fresh_.assign(n, 0);
+  lost_.assign(n, 0);
+}
+
+std::size_t churn_counter::slot_of(day_t day) const {
+  // The first period whose last day is on or after `day`.
+  return static_cast<std::size_t>(std::lower_bound(end_.begin(), end_.end(), day) - end_.begin());
+}
+
+void churn_counter::count_spells(std::span<const std::pair<day_t, day_t>> spells) {
+  const std::size_t periods = start_.size();
+  const std::size_t first_slot = slot_of(spells.front().first);
+  ++fresh_[first_slot];
+  if (options_.include_new && !active_at(spells, end_[first_slot])) ++lost_[first_slot];
+  for (const auto& [a, b] : spells) {
+    // Active on the day before the period starts: start − 1 in [a, b].
+    auto p = static_cast<std::size_t>(std::lower_bound(start_.begin(), start_.end(), a + 1) -
+                                      start_.begin());
+    for (; p < periods && start_[p] <= b + 1; ++p) {
+      ++at_start_[p];
+      if (!active_at(spells, end_[p])) ++lost_[p];
+    }
+    // Active on the period's last day.
+    for (p = slot_of(a); p < periods && end_[p] <= b; ++p) ++at_end_[p];
+  }
+}
+
+void churn_counter::add(const customer_orders& orders, std::uint32_t begin, std::uint32_t end) {
+  if (options_.inactivity_days == 0) {
+    throw invalid_input("inactivity_days must be at least 1",
+                        {"churn_counter::add", "inactivity_days", -1, "0"});
+  }
+  if (begin > end || end > orders.customer_count()) {
+    throw invalid_input("customer range beyond the orders' " +
+                            std::to_string(orders.customer_count()) + " customers",
+                        {"churn_counter::add", "end", -1, std::to_string(end)});
+  }
+  std::vector<std::pair<day_t, day_t>> spells;
+  for (std::uint32_t c = begin; c < end; ++c) {
+    const std::span<const day_t> days = orders.days(c);
+    if (days.empty()) continue;
+    if (days.front() < start_.front() || days.back() >= options_.as_of) {
+      throw invalid_input(
+          "order day outside the counter's range (first day to as_of − 1)",
+          {"churn_counter::add", "day", -1,
+           format_date(days.front() < start_.front() ? days.front() : days.back())});
+    }
+    spells_of(days, options_.inactivity_days, spells);
+    count_spells(spells);
+  }
+}
+
+void churn_counter::merge(const churn_counter& other) {
+  require_same(other.first_period_, first_period_, "first_day");
+  require_same(other.end_, end_, "as_of");
+  require_same(other.options_.kind, options_.kind, "kind");
+  require_same(other.options_.inactivity_days, options_.inactivity_days, "inactivity_days");
+  require_same(other.options_.include_new, options_.include_new, "include_new");
+  require_same(other.options_.base, options_.base, "base");
+  for (std::size_t p = 0; p < start_.size(); ++p) {
+    at_start_[p] += other.at_start_[p];
+    at_end_[p] += other.at_end_[p];
+    fresh_[p] += other.fresh_[p];
+    lost_[p] += other.lost_[p];
+  }
+}
+
+std::vector<churn_row> churn_counter::rows() const {
+  std::vector<churn_row> rows(start_.size());
+  for (std::size_t p = 0; p < rows.size(); ++p) {
     churn_row& r = rows[p];
-    r.period = g.first + static_cast<std::int32_t>(p);
-    r.at_start = c.at_start[p];
-    r.new_customers = c.fresh[p];
-    r.lost = c.lost[p];
-    r.at_end = c.at_end[p];
-    r.partial = g.partial[p] != 0;
+    r.period = first_period_ + static_cast<std::int32_t>(p);
+    r.at_start = at_start_[p];
+    r.new_customers = fresh_[p];
+    r.lost = lost_[p];
+    r.at_end = at_end_[p];
+    r.partial = partial_[p] != 0;
     const double start = static_cast<double>(r.at_start) +
-                         (o.include_new ? static_cast<double>(r.new_customers) : 0.0);
+                         (options_.include_new ? static_cast<double>(r.new_customers) : 0.0);
     double base = start;
-    if (o.base == churn_base::start_plus_new) {
+    if (options_.base == churn_base::start_plus_new) {
       base = static_cast<double>(r.at_start + r.new_customers);
-    } else if (o.base == churn_base::average) {
+    } else if (options_.base == churn_base::average) {
       base = (start + static_cast<double>(r.at_end)) / 2.0;
     }
     if (base > 0.0) {
@@ -114,8 +150,6 @@ std::vector<churn_row> finish(const period_grid& g, const counts& c, const churn
   }
   return rows;
 }
-
-}  // namespace
 
 std::vector<churn_row> churn_by_inactivity(const orders_view& orders,
                                            const customer_summary& summary,
@@ -135,29 +169,10 @@ std::vector<churn_row> churn_by_inactivity(const orders_view& orders,
     throw invalid_input("as_of must be after the last order day " + format_date(summary.max_day()),
                         {"churn_by_inactivity", "as_of", -1, format_date(options.as_of)});
   }
-  const period_grid grid(summary.min_day(), options.as_of, options.kind);
-  counts c(grid.size());
-  // Order days grouped by customer (a counting sort), each customer's days in input order:
-  // already ascending when the export is chronological.
-  std::vector<std::uint32_t> next(orders.customer_count + std::size_t{1}, 0);
-  for (const std::uint32_t cust : orders.customer) ++next[cust + 1];
-  for (std::size_t k = 1; k < next.size(); ++k) next[k] += next[k - 1];
-  std::vector<day_t> grouped(orders.size());
-  for (std::size_t i = 0; i < orders.size(); ++i)
-    grouped[next[orders.customer[i]]++] = orders.day[i];
-  std::vector<std::pair<day_t, day_t>> spells;
-  std::uint32_t begin = 0;
-  for (std::uint32_t cust = 0; cust < orders.customer_count; ++cust) {
-    const std::uint32_t end = next[cust];  // after the scatter, next[c] is the end of c's days
-    if (end == begin) continue;
-    const auto first = grouped.begin() + begin;
-    const auto last = grouped.begin() + end;
-    if (!std::is_sorted(first, last)) std::sort(first, last);
-    spells_of({&*first, end - begin}, options.inactivity_days, spells);
-    count_customer(spells, grid, options.include_new, c);
-    begin = end;
-  }
-  return finish(grid, c, options);
+  const customer_orders grouped(orders);
+  churn_counter counter(summary.min_day(), options);
+  counter.add(grouped, 0, grouped.customer_count());
+  return counter.rows();
 }
 
 std::vector<churn_row> churn_by_dates(std::span<const day_t> created,
@@ -176,22 +191,21 @@ std::vector<churn_row> churn_by_dates(std::span<const day_t> created,
     first = first == no_day ? created[i] : std::min(first, created[i]);
   }
   if (first == no_day) return {};
-  const period_grid grid(first, options.as_of, options.kind);
-  counts c(grid.size());
-  std::vector<std::pair<day_t, day_t>> spell(1);
+  churn_counter c(first, options);
+  std::pair<day_t, day_t> spell;
   for (std::size_t i = 0; i < created.size(); ++i) {
     if (created[i] == no_day || created[i] >= options.as_of) continue;
     const day_t end = churned[i] == no_day ? options.as_of + 1 : churned[i] - 1;
     if (end < created[i]) {  // churned on the day it was created: never active
-      const std::size_t p = grid.slot_of(created[i]);
-      ++c.fresh[p];
-      if (options.include_new) ++c.lost[p];
+      const std::size_t p = c.slot_of(created[i]);
+      ++c.fresh_[p];
+      if (options.include_new) ++c.lost_[p];
       continue;
     }
-    spell[0] = {created[i], end};
-    count_customer(spell, grid, options.include_new, c);
+    spell = {created[i], end};
+    c.count_spells({&spell, 1});
   }
-  return finish(grid, c, options);
+  return c.rows();
 }
 
 std::optional<double> per_period_churn(double rate, double periods) noexcept {

@@ -1,12 +1,42 @@
 #include "crm/orders.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <string>
+#include <thread>
+#include <tuple>
 #include <type_traits>
+#include <utility>
 
 #include "crm/error.hpp"
 
 namespace crm {
+namespace {
+
+/// Runs fn(0) .. fn(parts − 1), each on its own thread but the last, which runs on this one;
+/// rethrows the first exception.
+template <typename Fn>
+void on_threads(std::size_t parts, Fn&& fn) {
+  std::vector<std::exception_ptr> failed(parts);
+  {
+    std::vector<std::jthread> others;
+    for (std::size_t p = 0; p + 1 < parts; ++p) {
+      others.emplace_back([&fn, &failed, p] {
+        try {
+          fn(p);
+        } catch (...) {
+          failed[p] = std::current_exception();
+        }
+      });
+    }
+    fn(parts - 1);
+  }
+  for (const std::exception_ptr& e : failed) {
+    if (e) std::rethrow_exception(e);
+  }
+}
+
+}  // namespace
 
 void validate(const orders_view& orders, const char* function) {
   require_same_length(function, "customer", orders.customer.size(), "day", orders.day.size());
@@ -22,6 +52,103 @@ void validate(const orders_view& orders, const char* function) {
         "customer index is not below customer_count " + std::to_string(orders.customer_count),
         {function, "customer", row, std::to_string(*bad)});
   }
+}
+
+customer_orders::customer_orders(const orders_view& orders, unsigned threads)
+    : offset_(std::size_t{orders.customer_count} + 1, 0),
+      day_(orders.size()),
+      amount_(orders.amount.size()),
+      has_amount_(orders.has_amount()) {
+  validate(orders, "customer_orders");
+  const std::size_t n = orders.size();
+  if (n > std::size_t{0xFFFFFFFFU}) {
+    throw invalid_input("more than 2^32 - 1 orders", {"customer_orders", "customer", -1, ""});
+  }
+  // Counting sort, stable: each part of the rows counts its orders per customer; one pass turns
+  // the counts into each part's first slot per customer (part 0's orders of a customer before
+  // part 1's); each part then scatters its rows. The scatter is the only random access.
+  const std::size_t parts =
+      std::clamp<std::size_t>(threads, 1, std::max<std::size_t>(n / 65536, 1));
+  std::vector<std::vector<std::uint32_t>> next(parts);
+  std::vector<std::pair<day_t, day_t>> range(parts, {no_day, no_day});
+  const auto rows_of = [n, parts](std::size_t p) {
+    return std::pair(n * p / parts, n * (p + 1) / parts);
+  };
+  const bool money = !amount_.empty();
+  constexpr std::size_t ahead = 16;  // rows whose slot is prefetched (random customer order)
+  const auto count = [&](std::size_t p) {
+    next[p].assign(offset_.size(), 0);
+    const auto [b, e] = rows_of(p);
+    for (std::size_t i = b; i < e; ++i) ++next[p][orders.customer[i]];
+  };
+  const auto scatter = [&](std::size_t p) {
+    std::uint32_t* slot = next[p].data();
+    const auto [b, e] = rows_of(p);
+    day_t lo = b < e ? orders.day[b] : no_day;
+    day_t hi = lo;
+    for (std::size_t i = b; i < e; ++i) {
+      if (i + ahead < e) __builtin_prefetch(slot + orders.customer[i + ahead], 1);
+      const std::uint32_t k = slot[orders.customer[i]]++;
+      const day_t d = orders.day[i];
+      day_[k] = d;
+      if (money) amount_[k] = orders.amount[i];
+      lo = std::min(lo, d);
+      hi = std::max(hi, d);
+    }
+    range[p] = {lo, hi};
+  };
+  on_threads(parts, count);
+  std::uint32_t at = 0;
+  for (std::size_t c = 0; c + 1 < offset_.size(); ++c) {
+    offset_[c] = at;
+    for (std::size_t p = 0; p < parts; ++p) at += std::exchange(next[p][c], at);
+  }
+  offset_.back() = at;
+  on_threads(parts, scatter);
+  next.clear();
+  for (const auto& [lo, hi] : range) {
+    if (lo == no_day) continue;
+    min_day_ = min_day_ == no_day ? lo : std::min(min_day_, lo);
+    max_day_ = std::max(max_day_, hi);
+  }
+  // Days ascending per customer (already so for chronological exports); equal days by amount.
+  const auto in_order = [&](std::size_t k) {  // positions k - 1 and k
+    return day_[k - 1] < day_[k] ||
+           (day_[k - 1] == day_[k] && (!money || amount_[k - 1] <= amount_[k]));
+  };
+  const std::vector<std::uint32_t> cut = split(static_cast<unsigned>(parts));
+  on_threads(parts, [&](std::size_t p) {
+    std::vector<std::pair<day_t, std::int64_t>> buf;
+    for (std::uint32_t c = cut[p]; c < cut[p + 1]; ++c) {
+      const std::size_t b = offset_[c];
+      const std::size_t e = offset_[c + 1];
+      std::size_t k = b + 1;
+      while (k < e && in_order(k)) ++k;
+      if (k >= e) continue;
+      if (!money) {
+        std::sort(day_.begin() + static_cast<std::ptrdiff_t>(b),
+                  day_.begin() + static_cast<std::ptrdiff_t>(e));
+        continue;
+      }
+      buf.clear();
+      for (k = b; k < e; ++k) buf.emplace_back(day_[k], amount_[k]);
+      std::sort(buf.begin(), buf.end());
+      for (k = b; k < e; ++k) std::tie(day_[k], amount_[k]) = buf[k - b];
+    }
+  });
+}
+
+std::vector<std::uint32_t> customer_orders::split(unsigned parts) const {
+  parts = std::max(parts, 1U);
+  std::vector<std::uint32_t> cut(parts + std::size_t{1}, customer_count());
+  cut[0] = 0;
+  for (unsigned k = 1; k < parts; ++k) {
+    const std::size_t target = size() * k / parts;
+    const auto it = std::lower_bound(offset_.begin(), offset_.end(), target);
+    cut[k] = std::max(cut[k - 1],
+                      std::min(customer_count(), static_cast<std::uint32_t>(it - offset_.begin())));
+  }
+  return cut;
 }
 
 customer_summary::customer_summary(std::uint32_t customer_count)
@@ -77,6 +204,34 @@ void customer_summary::update(const orders_view& orders) {
   total_spend_ += sum;
   min_day_ = min_day_ == no_day ? lo : std::min(min_day_, lo);
   max_day_ = std::max(max_day_, hi);
+}
+
+void customer_summary::update(const customer_orders& orders) {
+  if (orders.customer_count() != customer_count()) {
+    throw invalid_input(
+        "customer_count differs from the summary's " + std::to_string(customer_count()),
+        {"customer_summary::update", "customer_count", -1,
+         std::to_string(orders.customer_count())});
+  }
+  if (orders.size() == 0) return;
+  std::int64_t sum = 0;
+  for (std::uint32_t c = 0; c < customer_count(); ++c) {
+    const std::span<const day_t> d = orders.days(c);
+    if (d.empty()) continue;
+    const day_t f = first_[c];
+    first_[c] = (f == no_day || d.front() < f) ? d.front() : f;
+    last_[c] = std::max(last_[c], d.back());
+    orders_[c] += static_cast<std::uint32_t>(d.size());
+    std::int64_t spend = 0;
+    for (const std::int64_t a : orders.amounts(c)) spend += a;
+    spend_[c] += spend;
+    sum += spend;
+  }
+  if (!orders.has_amount()) has_amount_ = false;
+  total_orders_ += orders.size();
+  total_spend_ += sum;
+  min_day_ = min_day_ == no_day ? orders.min_day() : std::min(min_day_, orders.min_day());
+  max_day_ = std::max(max_day_, orders.max_day());
 }
 
 void customer_summary::merge(const customer_summary& other) {

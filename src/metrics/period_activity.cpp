@@ -15,6 +15,67 @@ constexpr std::size_t dense_budget_bytes = std::size_t{256} << 20;
 
 std::string label(std::int32_t period, period_kind kind) { return period_label(period, kind); }
 
+/// The period index of each day of [first_day, last_day] (throws when last_day < first_day).
+std::vector<std::int32_t> slot_table(day_t first_day, day_t last_day, period_kind kind,
+                                     const char* function) {
+  if (last_day < first_day) {
+    throw invalid_input("last_day is before first_day",
+                        {function, "last_day", -1, format_date(last_day)});
+  }
+  const std::int32_t first_period = period_index(first_day, kind);
+  std::vector<std::int32_t> slot(static_cast<std::size_t>(last_day - first_day) + 1);
+  for (std::size_t k = 0; k < slot.size(); ++k) {
+    slot[k] = period_index(first_day + static_cast<day_t>(k), kind) - first_period;
+  }
+  return slot;
+}
+
+/// Per-period counts of customers and orders, as the rows of the activity table.
+struct period_counts {
+  std::span<const std::uint64_t> active, fresh, retained, orders;
+  std::span<const std::int64_t> revenue;
+};
+
+std::vector<period_row> rows_of(std::int32_t first_period, const period_counts& c,
+                                bool has_amount) {
+  std::vector<period_row> rows(c.active.size());
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    period_row& r = rows[k];
+    r.period = first_period + static_cast<std::int32_t>(k);
+    r.active = c.active[k];
+    r.new_customers = c.fresh[k];
+    r.orders = c.orders[k];
+    r.revenue_e4 = c.revenue[k];
+    if (k > 0) {
+      r.retained = c.retained[k];
+      if (c.active[k - 1] > 0) {
+        r.retention = static_cast<double>(c.retained[k]) / static_cast<double>(c.active[k - 1]);
+      }
+    }
+    if (has_amount && c.active[k] > 0) {
+      r.arpu = money_from_e4(r.revenue_e4) / static_cast<double>(c.active[k]);
+    }
+  }
+  return rows;
+}
+
+/// The cohort rows from cells[cohort slot][k] (empty = no such cohort).
+std::vector<cohort_row> cohorts_of(std::int32_t first_period,
+                                   std::vector<std::vector<std::uint64_t>> cells,
+                                   std::vector<std::vector<std::int64_t>> revenue) {
+  std::vector<cohort_row> rows;
+  for (std::size_t k = 0; k < cells.size(); ++k) {
+    if (cells[k].empty()) continue;
+    cohort_row row;
+    row.cohort = first_period + static_cast<std::int32_t>(k);
+    row.size = cells[k][0];
+    row.active = std::move(cells[k]);
+    row.revenue_e4 = std::move(revenue[k]);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
 }  // namespace
 
 period_activity::period_activity(std::uint32_t customer_count, period_kind kind, day_t first_day,
@@ -24,15 +85,8 @@ period_activity::period_activity(std::uint32_t customer_count, period_kind kind,
       first_period_(period_index(first_day, kind)),
       last_period_(period_index(last_day, kind)),
       first_day_(first_day),
+      slot_of_day_(slot_table(first_day, last_day, kind, "period_activity")),
       words_(0) {
-  if (last_day < first_day) {
-    throw invalid_input("last_day is before first_day",
-                        {"period_activity", "last_day", -1, format_date(last_day)});
-  }
-  slot_of_day_.resize(static_cast<std::size_t>(last_day - first_day) + 1);
-  for (std::size_t k = 0; k < slot_of_day_.size(); ++k) {
-    slot_of_day_[k] = period_index(first_day + static_cast<day_t>(k), kind) - first_period_;
-  }
   const auto periods = static_cast<std::size_t>(last_period_ - first_period_) + 1;
   const std::size_t words = (periods + 63) / 64;
   if (words == 1 || std::size_t{customer_count} * words * 8 <= dense_budget_bytes) {
@@ -152,25 +206,8 @@ std::vector<period_row> activity_by_period(const period_activity& a) {
       prev = p;
     });
   }
-  std::vector<period_row> rows(periods);
-  for (std::size_t k = 0; k < periods; ++k) {
-    period_row& r = rows[k];
-    r.period = a.first_period() + static_cast<std::int32_t>(k);
-    r.active = active[k];
-    r.new_customers = fresh[k];
-    r.orders = a.period_orders()[k];
-    r.revenue_e4 = a.period_revenue()[k];
-    if (k > 0) {
-      r.retained = retained[k];
-      if (active[k - 1] > 0) {
-        r.retention = static_cast<double>(retained[k]) / static_cast<double>(active[k - 1]);
-      }
-    }
-    if (a.has_amount() && active[k] > 0) {
-      r.arpu = money_from_e4(r.revenue_e4) / static_cast<double>(active[k]);
-    }
-  }
-  return rows;
+  return rows_of(a.first_period(), {active, fresh, retained, a.period_orders(), a.period_revenue()},
+                 a.has_amount());
 }
 
 double cohort_row::retention(std::size_t k) const noexcept {
@@ -213,17 +250,108 @@ std::vector<cohort_row> cohort_matrix(const period_activity& a, const orders_vie
           orders.amount[i];
     }
   }
-  std::vector<cohort_row> rows;
-  for (std::size_t k = 0; k < periods; ++k) {
-    if (cells[k].empty()) continue;
-    cohort_row row;
-    row.cohort = a.first_period() + static_cast<std::int32_t>(k);
-    row.size = cells[k][0];
-    row.active = std::move(cells[k]);
-    row.revenue_e4 = std::move(revenue[k]);
-    rows.push_back(std::move(row));
+  return cohorts_of(a.first_period(), std::move(cells), std::move(revenue));
+}
+
+period_tables::period_tables(period_kind kind, day_t first_day, day_t last_day, bool has_amount)
+    : kind_(kind),
+      first_period_(period_index(first_day, kind)),
+      first_day_(first_day),
+      has_amount_(has_amount),
+      slot_of_day_(slot_table(first_day, last_day, kind, "period_tables")) {
+  const auto periods = static_cast<std::size_t>(period_index(last_day, kind) - first_period_) + 1;
+  active_.assign(periods, 0);
+  fresh_.assign(periods, 0);
+  retained_.assign(periods, 0);
+  orders_.assign(periods, 0);
+  revenue_.assign(periods, 0);
+  cells_.resize(periods);
+  cell_revenue_.resize(periods);
+}
+
+void period_tables::add(const customer_orders& orders, std::uint32_t begin, std::uint32_t end) {
+  if (begin > end || end > orders.customer_count()) {
+    throw invalid_input("customer range beyond the orders' " +
+                            std::to_string(orders.customer_count()) + " customers",
+                        {"period_tables::add", "end", -1, std::to_string(end)});
   }
-  return rows;
+  if (has_amount_ && !orders.has_amount() && orders.size() > 0) {
+    throw invalid_input("the tables were built with amounts and these orders have none",
+                        {"period_tables::add", "amount", -1, ""});
+  }
+  const bool money = has_amount_;
+  const std::size_t periods = active_.size();
+  for (std::uint32_t c = begin; c < end; ++c) {
+    const std::span<const day_t> days = orders.days(c);
+    const std::span<const std::int64_t> amounts = orders.amounts(c);
+    std::size_t cohort = periods;  // none yet
+    std::size_t prev = periods;
+    std::uint64_t* cells = nullptr;
+    std::int64_t* revenue = nullptr;
+    for (std::size_t j = 0; j < days.size(); ++j) {
+      const std::int64_t offset = std::int64_t{days[j]} - first_day_;
+      if (offset < 0 || offset >= static_cast<std::int64_t>(slot_of_day_.size())) {
+        throw invalid_input("order day outside the tables' range",
+                            {"period_tables::add", "day", -1, format_date(days[j])});
+      }
+      const auto slot = static_cast<std::size_t>(slot_of_day_[static_cast<std::size_t>(offset)]);
+      if (slot != prev) {  // days ascend: a period the customer was not yet counted in
+        ++active_[slot];
+        if (cohort == periods) {
+          cohort = slot;
+          ++fresh_[slot];
+          if (cells_[slot].empty()) {
+            cells_[slot].assign(periods - slot, 0);
+            if (has_amount_) cell_revenue_[slot].assign(periods - slot, 0);
+          }
+          cells = cells_[slot].data();
+          revenue = has_amount_ ? cell_revenue_[slot].data() : nullptr;
+        } else if (slot == prev + 1) {
+          ++retained_[slot];
+        }
+        ++cells[slot - cohort];
+        prev = slot;
+      }
+      ++orders_[slot];
+      if (money) {
+        revenue_[slot] += amounts[j];
+        revenue[slot - cohort] += amounts[j];
+      }
+    }
+  }
+}
+
+void period_tables::merge(const period_tables& other) {
+  if (other.kind_ != kind_ || other.first_day_ != first_day_ ||
+      other.slot_of_day_.size() != slot_of_day_.size() || other.has_amount_ != has_amount_) {
+    throw invalid_input("tables built with different arguments cannot be merged",
+                        {"period_tables::merge", "", -1, ""});
+  }
+  for (std::size_t k = 0; k < active_.size(); ++k) {
+    active_[k] += other.active_[k];
+    fresh_[k] += other.fresh_[k];
+    retained_[k] += other.retained_[k];
+    orders_[k] += other.orders_[k];
+    revenue_[k] += other.revenue_[k];
+    if (other.cells_[k].empty()) continue;
+    if (cells_[k].empty()) {
+      cells_[k] = other.cells_[k];
+      cell_revenue_[k] = other.cell_revenue_[k];
+      continue;
+    }
+    for (std::size_t j = 0; j < cells_[k].size(); ++j) cells_[k][j] += other.cells_[k][j];
+    for (std::size_t j = 0; j < cell_revenue_[k].size(); ++j) {
+      cell_revenue_[k][j] += other.cell_revenue_[k][j];
+    }
+  }
+}
+
+std::vector<period_row> period_tables::rows() const {
+  return rows_of(first_period_, {active_, fresh_, retained_, orders_, revenue_}, has_amount_);
+}
+
+std::vector<cohort_row> period_tables::cohorts() const {
+  return cohorts_of(first_period_, cells_, cell_revenue_);
 }
 
 }  // namespace crm

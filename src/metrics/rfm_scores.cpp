@@ -39,16 +39,32 @@ std::vector<std::uint8_t> bucket_scores(std::vector<Item> items, std::uint8_t bi
   return score;
 }
 
-/// Scores by an integer key, ties by rank order (the rows already follow the tie order).
-std::vector<std::uint8_t> quantile_scores(const std::vector<std::uint64_t>& key,
-                                          std::uint8_t bins) {
+/// Scores by an integer key (key(i) for row i of n), ties by row order (the rows already
+/// follow the tie order).
+template <typename Key>
+std::vector<std::uint8_t> quantile_scores(std::size_t n, Key key, std::uint8_t bins) {
+  std::uint64_t top = 0;
+  for (std::size_t i = 0; i < n; ++i) top = std::max(top, key(i));
+  if (top <= std::max<std::uint64_t>(n, 1U << 16)) {
+    // Small keys (days of recency, order counts): a counting sort gives each row its rank,
+    // the rows of one key in row order, in O(n + top) with no comparison.
+    std::vector<std::uint64_t> next(top + 2, 0);
+    for (std::size_t i = 0; i < n; ++i) ++next[key(i) + 1];
+    for (std::size_t k = 1; k < next.size(); ++k) next[k] += next[k - 1];
+    std::vector<std::uint8_t> score(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t rank = next[key(i)]++;
+      score[i] = static_cast<std::uint8_t>(1 + bins * rank / n);
+    }
+    return score;
+  }
   // key in the high bits, row in the low 32: one 128-bit comparison is the total order.
   struct item {
     std::uint64_t key;
     std::uint32_t row;
   };
-  std::vector<item> items(key.size());
-  for (std::size_t i = 0; i < key.size(); ++i) items[i] = {key[i], static_cast<std::uint32_t>(i)};
+  std::vector<item> items(n);
+  for (std::size_t i = 0; i < n; ++i) items[i] = {key(i), static_cast<std::uint32_t>(i)};
   return bucket_scores(
       std::move(items), bins,
       [](const item& a, const item& b) {
@@ -78,9 +94,12 @@ std::uint8_t cut_score(const rfm_cuts& cuts, double v, bool reverse, std::uint8_
 /// Customers with orders, in tie order (tie_rank ascending, else index).
 std::vector<std::uint32_t> customers_in_tie_order(const customer_summary& s,
                                                   std::span<const std::uint32_t> tie_rank) {
-  std::vector<std::uint32_t> ids;
+  const std::span<const std::uint32_t> orders = s.orders();
+  std::vector<std::uint32_t> ids(static_cast<std::size_t>(
+      std::count_if(orders.begin(), orders.end(), [](std::uint32_t k) { return k > 0; })));
+  std::uint32_t next = 0;
   for (std::uint32_t c = 0; c < s.customer_count(); ++c) {
-    if (s.orders()[c] > 0) ids.push_back(c);
+    if (orders[c] > 0) ids[next++] = c;
   }
   if (!tie_rank.empty()) {
     std::sort(ids.begin(), ids.end(),
@@ -91,9 +110,9 @@ std::vector<std::uint32_t> customers_in_tie_order(const customer_summary& s,
 
 /// M order: by the mean (or total) spend, compared exactly as the rational spend / orders; ties
 /// by the tie order (the row).
-std::vector<std::uint8_t> monetary_scores(const rfm_table& t,
-                                          std::span<const std::int64_t> spend_of, std::uint8_t bins,
-                                          bool mean) {
+std::vector<std::uint8_t> monetary_scores(const rfm_table& t, std::span<const std::int64_t> spend,
+                                          std::uint8_t bins, bool mean) {
+  const auto spend_of = [&](std::size_t row) { return spend[t.customer[row]]; };
   struct item {
     double approx;  // one correctly rounded division: never out of order, maybe equal
     std::uint32_t row;
@@ -102,14 +121,14 @@ std::vector<std::uint8_t> monetary_scores(const rfm_table& t,
   std::vector<item> items(n);
   for (std::size_t i = 0; i < n; ++i) {
     const double divisor = mean ? static_cast<double>(t.frequency[i]) : 1.0;
-    items[i] = {static_cast<double>(spend_of[i]) / divisor, static_cast<std::uint32_t>(i)};
+    items[i] = {static_cast<double>(spend_of(i)) / divisor, static_cast<std::uint32_t>(i)};
   }
   const auto less = [&](const item& a, const item& b) {
     if (a.approx != b.approx) return a.approx < b.approx;
     const std::int64_t fa = mean ? t.frequency[a.row] : 1;
     const std::int64_t fb = mean ? t.frequency[b.row] : 1;
-    const int128 l = static_cast<int128>(spend_of[a.row]) * fb;
-    const int128 r = static_cast<int128>(spend_of[b.row]) * fa;
+    const int128 l = static_cast<int128>(spend_of(a.row)) * fb;
+    const int128 r = static_cast<int128>(spend_of(b.row)) * fa;
     return l < r || (l == r && a.row < b.row);
   };
   return bucket_scores(std::move(items), bins, less, [](const item& x) { return x.row; });
@@ -137,28 +156,28 @@ rfm_table rfm_scores(const customer_summary& summary, const rfm_options& options
   rfm_table t;
   t.customer = customers_in_tie_order(summary, tie_rank);
   const std::size_t n = t.customer.size();
-  std::vector<std::int64_t> spend(n);
   t.recency_days.resize(n);
   t.frequency.resize(n);
   t.monetary.resize(n);
   const bool mean = options.monetary == rfm_monetary::mean;
+  const std::span<const std::int64_t> spend = summary.spend();
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint32_t c = t.customer[i];
     t.recency_days[i] = options.as_of - summary.last_day()[c];
     t.frequency[i] = summary.orders()[c];
-    spend[i] = summary.spend()[c];
-    t.monetary[i] = money_from_e4(spend[i]) / (mean ? static_cast<double>(t.frequency[i]) : 1.0);
+    t.monetary[i] = money_from_e4(spend[c]) / (mean ? static_cast<double>(t.frequency[i]) : 1.0);
   }
   if (n == 0) return t;
   const std::uint8_t bins = options.bins;
-  std::vector<std::uint64_t> key(n);
   const std::int32_t max_recency = *std::max_element(t.recency_days.begin(), t.recency_days.end());
-  for (std::size_t i = 0; i < n; ++i) {
-    key[i] = static_cast<std::uint64_t>(max_recency - t.recency_days[i]);  // recency descending
-  }
-  t.r = quantile_scores(key, bins);
-  for (std::size_t i = 0; i < n; ++i) key[i] = t.frequency[i];
-  t.f = quantile_scores(key, bins);
+  t.r = quantile_scores(
+      n,
+      [&](std::size_t i) {  // recency descending
+        return static_cast<std::uint64_t>(max_recency - t.recency_days[i]);
+      },
+      bins);
+  t.f = quantile_scores(
+      n, [&](std::size_t i) { return std::uint64_t{t.frequency[i]}; }, bins);
   t.m = monetary_scores(t, spend, bins, mean);
   for (std::size_t i = 0; i < n; ++i) {
     if (options.recency_cuts)
@@ -203,14 +222,24 @@ std::vector<std::int32_t> assign_segments(const rfm_table& table, std::span<cons
   const auto in = [](std::uint8_t v, const std::array<std::uint8_t, 2>& range) {
     return v >= range[0] && v <= range[1];
   };
-  std::vector<std::int32_t> out(table.customer.size(), -1);
-  for (std::size_t i = 0; i < out.size(); ++i) {
+  // The first matching rule of every (r, f, m) score triple, then one lookup per row.
+  constexpr std::size_t side = 11;  // scores 0..10
+  std::array<std::int32_t, side * side * side> segment_of{};
+  for (std::size_t cell = 0; cell < segment_of.size(); ++cell) {
+    const auto r = static_cast<std::uint8_t>(cell / (side * side));
+    const auto f = static_cast<std::uint8_t>(cell / side % side);
+    const auto m = static_cast<std::uint8_t>(cell % side);
+    segment_of[cell] = -1;
     for (std::size_t k = 0; k < rules.size(); ++k) {
-      if (in(table.r[i], rules[k].r) && in(table.f[i], rules[k].f) && in(table.m[i], rules[k].m)) {
-        out[i] = static_cast<std::int32_t>(k);
+      if (in(r, rules[k].r) && in(f, rules[k].f) && in(m, rules[k].m)) {
+        segment_of[cell] = static_cast<std::int32_t>(k);
         break;
       }
     }
+  }
+  std::vector<std::int32_t> out(table.customer.size());
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out[i] = segment_of[(std::size_t{table.r[i]} * side + table.f[i]) * side + table.m[i]];
   }
   return out;
 }

@@ -68,6 +68,13 @@ struct last_two {
   }
 };
 
+/// One customer's verdict: mean(last) > mean(previous), i.e. spend1 × count0 > spend0 × count1
+/// (exact in 128 bits). Only for customers with two active periods.
+bool grew(const last_two& s) noexcept {
+  return static_cast<int128>(s.spend[1]) * s.count[0] >
+         static_cast<int128>(s.spend[0]) * s.count[1];
+}
+
 /// The up-sell counts; period_of(day, row) gives an order's period (any ordered index).
 template <typename PeriodOf>
 upsell_result upsell_pass(const orders_view& orders, PeriodOf&& period_of) {
@@ -82,11 +89,7 @@ upsell_result upsell_pass(const orders_view& orders, PeriodOf&& period_of) {
   for (const last_two& s : state) {
     if (s.count[0] == 0) continue;
     ++out.base;
-    // mean(last) > mean(previous)  <=>  spend1 × count0 > spend0 × count1 (exact in 128 bits)
-    if (static_cast<int128>(s.spend[1]) * s.count[0] >
-        static_cast<int128>(s.spend[0]) * s.count[1]) {
-      ++out.upsold;
-    }
+    if (grew(s)) ++out.upsold;
   }
   return out;
 }
@@ -195,6 +198,55 @@ upsell_result upsell(const orders_view& orders, period_kind kind) {
   return upsell_pass(orders, [&table, first](day_t d, std::size_t) {
     return table[static_cast<std::size_t>(std::int64_t{d} - first)];
   });
+}
+
+upsell_counter::upsell_counter(period_kind kind, day_t first_day, day_t last_day)
+    : kind_(kind), first_day_(first_day) {
+  if (last_day < first_day) {
+    throw invalid_input("last_day is before first_day",
+                        {"upsell_counter", "last_day", -1, format_date(last_day)});
+  }
+  period_of_day_ = period_table(
+      first_day, static_cast<std::size_t>(std::int64_t{last_day} - first_day) + 1, kind);
+}
+
+void upsell_counter::add(const customer_orders& orders, std::uint32_t begin, std::uint32_t end) {
+  if (begin > end || end > orders.customer_count()) {
+    throw invalid_input("customer range beyond the orders' " +
+                            std::to_string(orders.customer_count()) + " customers",
+                        {"upsell_counter::add", "end", -1, std::to_string(end)});
+  }
+  if (!orders.has_amount()) {
+    throw invalid_input("up-sell needs order amounts", {"upsell_counter::add", "amount", -1, ""});
+  }
+  const auto days_in_table = static_cast<std::int64_t>(period_of_day_.size());
+  for (std::uint32_t c = begin; c < end; ++c) {
+    const std::span<const day_t> days = orders.days(c);
+    if (days.empty()) continue;
+    const std::span<const std::int64_t> amounts = orders.amounts(c);
+    last_two s;
+    for (std::size_t j = 0; j < days.size(); ++j) {
+      const std::int64_t k = std::int64_t{days[j]} - first_day_;
+      if (k < 0 || k >= days_in_table) {
+        throw invalid_input("order day outside the counter's range",
+                            {"upsell_counter::add", "day", -1, format_date(days[j])});
+      }
+      s.add(period_of_day_[static_cast<std::size_t>(k)], amounts[j]);
+    }
+    if (s.count[0] == 0) continue;
+    ++counts_.base;
+    if (grew(s)) ++counts_.upsold;
+  }
+}
+
+void upsell_counter::merge(const upsell_counter& other) {
+  if (other.kind_ != kind_ || other.first_day_ != first_day_ ||
+      other.period_of_day_.size() != period_of_day_.size()) {
+    throw invalid_input("counters built with different arguments cannot be merged",
+                        {"upsell_counter::merge", "", -1, ""});
+  }
+  counts_.base += other.counts_.base;
+  counts_.upsold += other.counts_.upsold;
 }
 
 upsell_result upsell(const orders_view& orders, const period_activity& activity) {

@@ -17,10 +17,20 @@
 
 #include "crm/dates.hpp"
 #include "crm/orders.hpp"
+#include "crm/retention.hpp"
 
 namespace fixture {
 
 inline crm::day_t d(int y, unsigned m, unsigned day) { return crm::days_from_civil(y, m, day); }
+
+/// Monthly churn of the fixture with an inactivity window, as of 2024-03-21 (March partial).
+inline crm::churn_options churn_at(std::uint32_t window) {
+  crm::churn_options c;
+  c.kind = crm::period_kind::month;
+  c.inactivity_days = window;
+  c.as_of = d(2024, 3, 21);
+  return c;
+}
 
 struct orders {
   std::vector<std::uint32_t> customer{0, 1, 0, 2, 1, 0};

@@ -9,6 +9,7 @@
 
 #include "order_fixture.hpp"
 
+using fixture::churn_at;
 using fixture::d;
 
 namespace {
@@ -17,14 +18,6 @@ crm::period_activity monthly(const fixture::orders& o) {
   crm::period_activity a(4, crm::period_kind::month, d(2024, 1, 5), d(2024, 3, 20));
   a.update(o.view());
   return a;
-}
-
-crm::churn_options churn_at(std::uint32_t window) {
-  crm::churn_options c;
-  c.kind = crm::period_kind::month;
-  c.inactivity_days = window;
-  c.as_of = d(2024, 3, 21);
-  return c;
 }
 
 }  // namespace

@@ -53,6 +53,20 @@ TEST_CASE("rfm_scores: quantile scores as W1, ties by customer id", "[rfm]") {
   CHECK(t.monetary[6] == Approx(30.0));
 }
 
+TEST_CASE("rfm_scores: recency keys too spread for counting are compared instead", "[rfm]") {
+  // c6's two orders moved 224 years back (Jan 15 and 16, 1800): recency keys now span more than
+  // max(N, 65536) days, so R is scored by comparison rather than by counting. The order of the
+  // customers is unchanged (c6 is still the least recent), so the scores of the first case hold.
+  seven s;
+  s.day[9] = d(1800, 1, 15);
+  s.day[10] = d(1800, 1, 16);
+  const crm::rfm_table t = crm::rfm_scores(s.summary(), at_april());
+  CHECK(t.recency_days[6] == d(2024, 4, 1) - d(1800, 1, 16));
+  CHECK(t.r == std::vector<std::uint8_t>{5, 3, 2, 3, 1, 4, 1});
+  CHECK(t.f == std::vector<std::uint8_t>{1, 3, 1, 5, 2, 3, 4});
+  CHECK(t.m == std::vector<std::uint8_t>{1, 2, 3, 1, 5, 3, 4});
+}
+
 TEST_CASE("rfm_scores: tie_rank decides ties", "[rfm]") {
   const std::vector<std::uint32_t> reversed{6, 5, 4, 3, 2, 1, 0};
   const crm::rfm_table t = crm::rfm_scores(seven{}.summary(), at_april(), reversed);
