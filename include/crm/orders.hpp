@@ -93,8 +93,9 @@ class customer_summary {
 
   /// Adds orders (validated; throws invalid_input on a bad view or a customer_count mismatch).
   void update(const orders_view& orders);
-  /// Adds grouped orders: a sequential pass (throws invalid_input on a customer_count mismatch).
-  void update(const customer_orders& orders);
+  /// Adds grouped orders: a sequential pass over the customers, shared among up to `threads`
+  /// threads by customer range (throws invalid_input on a customer_count mismatch).
+  void update(const customer_orders& orders, unsigned threads = 1);
   /// Adds another summary of the same customer index space (throws invalid_input otherwise).
   void merge(const customer_summary& other);
 

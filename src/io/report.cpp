@@ -112,13 +112,29 @@ std::vector<std::pair<std::string, std::vector<std::uint8_t>>> groups_of(
   return groups;
 }
 
+/// Frees the columns of the orders table that nothing reads after the orders are extracted
+/// (`owned` is that table, owned by the caller of build_report).
+void release_consumed_columns(table& owned, const report_options& options) {
+  const bool cross_sell =
+      owned.find("category") != nullptr || owned.find("product_category") != nullptr;
+  for (column& c : owned.columns) {
+    const bool consumed = c.canonical == "order_id" || (c.canonical == "order_at" && !cross_sell);
+    const bool grouped_by = std::any_of(
+        options.by.begin(), options.by.end(),
+        [&](const std::string& by) { return by == c.canonical || owned.find_header(by) == &c; });
+    if (!consumed || grouped_by || c.storage != column_storage::int64) continue;
+    std::vector<std::int64_t>().swap(c.ints);
+  }
+}
+
 void add_orders_report(const read_result& in, std::span<const read_result> inputs,
-                       const report_options& options, report& r) {
+                       const report_options& options, report& r, table* owned) {
   const table& t = in.data;
   order_data all = detail::extract_orders(t);
   note_exclusions(all, t, r.notes);
   detail::join_payments(all, t, inputs, r.notes);
   detail::join_persons(all, t, inputs, r.notes);
+  if (owned != nullptr) release_consumed_columns(*owned, options);
   r.currency = currency_of(t);
   if (all.day.empty()) {
     throw invalid_input("the orders table has no usable order (see the notes on excluded rows)",
@@ -281,9 +297,9 @@ void add_trends(report& r) {
   }
 }
 
-}  // namespace
-
-report build_report(std::span<const read_result> inputs, const report_options& options) {
+/// build_report; `owned` is the orders input when the caller handed the inputs over.
+report build(std::span<const read_result> inputs, const report_options& options,
+             read_result* owned) {
   check_by(inputs, options);
   report r;
   r.generator = std::string("crm-metrics ") + version_string;
@@ -302,7 +318,7 @@ report build_report(std::span<const read_result> inputs, const report_options& o
     orders = &in;
   }
   if (orders != nullptr) {
-    add_orders_report(*orders, inputs, options, r);
+    add_orders_report(*orders, inputs, options, r, owned == orders ? &owned->data : nullptr);
   } else {
     r.as_of = options.as_of.value_or(default_as_of(inputs));
   }
@@ -318,6 +334,21 @@ report build_report(std::span<const read_result> inputs, const report_options& o
   add_trends(r);
   settle_not_computable(r, orders != nullptr);
   return r;
+}
+
+}  // namespace
+
+report build_report(std::span<const read_result> inputs, const report_options& options) {
+  return build(inputs, options, nullptr);
+}
+
+report build_report(std::vector<read_result>&& inputs, const report_options& options) {
+  std::vector<read_result> owned = std::move(inputs);
+  // The first orders table is the one the report reads.
+  const auto orders = std::find_if(owned.begin(), owned.end(), [](const read_result& in) {
+    return in.data.kind() == table_kind::orders;
+  });
+  return build(owned, options, orders == owned.end() ? nullptr : &*orders);
 }
 
 }  // namespace crm::io

@@ -28,7 +28,7 @@ struct order_section {
         source(t),
         grouped(o.view(), 2),
         summary(o.customer_count) {
-    summary.update(grouped);
+    summary.update(grouped, 2);
   }
   const order_data& orders;
   const report_options& options;

@@ -206,7 +206,7 @@ void customer_summary::update(const orders_view& orders) {
   max_day_ = std::max(max_day_, hi);
 }
 
-void customer_summary::update(const customer_orders& orders) {
+void customer_summary::update(const customer_orders& orders, unsigned threads) {
   if (orders.customer_count() != customer_count()) {
     throw invalid_input(
         "customer_count differs from the summary's " + std::to_string(customer_count()),
@@ -214,22 +214,29 @@ void customer_summary::update(const customer_orders& orders) {
          std::to_string(orders.customer_count())});
   }
   if (orders.size() == 0) return;
-  std::int64_t sum = 0;
-  for (std::uint32_t c = 0; c < customer_count(); ++c) {
-    const std::span<const day_t> d = orders.days(c);
-    if (d.empty()) continue;
-    const day_t f = first_[c];
-    first_[c] = (f == no_day || d.front() < f) ? d.front() : f;
-    last_[c] = std::max(last_[c], d.back());
-    orders_[c] += static_cast<std::uint32_t>(d.size());
-    std::int64_t spend = 0;
-    for (const std::int64_t a : orders.amounts(c)) spend += a;
-    spend_[c] += spend;
-    sum += spend;
-  }
+  const std::size_t parts =
+      std::clamp<std::size_t>(threads, 1, std::max<std::size_t>(orders.size() / 65536, 1));
+  const std::vector<std::uint32_t> cut = orders.split(static_cast<unsigned>(parts));
+  std::vector<std::int64_t> sums(parts, 0);
+  on_threads(parts, [&](std::size_t p) {
+    std::int64_t sum = 0;
+    for (std::uint32_t c = cut[p]; c < cut[p + 1]; ++c) {
+      const std::span<const day_t> d = orders.days(c);
+      if (d.empty()) continue;
+      const day_t f = first_[c];
+      first_[c] = (f == no_day || d.front() < f) ? d.front() : f;
+      last_[c] = std::max(last_[c], d.back());
+      orders_[c] += static_cast<std::uint32_t>(d.size());
+      std::int64_t spend = 0;
+      for (const std::int64_t a : orders.amounts(c)) spend += a;
+      spend_[c] += spend;
+      sum += spend;
+    }
+    sums[p] = sum;
+  });
   if (!orders.has_amount()) has_amount_ = false;
   total_orders_ += orders.size();
-  total_spend_ += sum;
+  for (const std::int64_t sum : sums) total_spend_ += sum;
   min_day_ = min_day_ == no_day ? orders.min_day() : std::min(min_day_, orders.min_day());
   max_day_ = std::max(max_day_, orders.max_day());
 }

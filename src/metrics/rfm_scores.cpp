@@ -16,27 +16,28 @@ namespace {
 
 __extension__ typedef __int128 int128;  // exact comparison of spend/orders rationals
 
-/// Scores 1..bins by rank in a total order: the element at 0-based rank i scores
-/// 1 + floor(bins·i / n). Only the bins − 1 boundary ranks matter, so successive nth_element
-/// calls partition the items into the score buckets in O(n) (no full sort). `less` must be a
-/// strict total order on the items; `pos` gives an item's row.
+/// Scores 1..bins by rank in a total order of n items: the item at 0-based rank i scores
+/// 1 + floor(bins·i / n). `items` are the ones holding ranks [base, base + items.size()) (all n
+/// items: base 0). Only the boundary ranks matter, so successive nth_element calls partition the
+/// items into the score buckets in O(items) (no full sort). `less` must be a strict total order;
+/// `pos` gives an item's row in `score`.
 template <typename Item, typename Less, typename Pos>
-std::vector<std::uint8_t> bucket_scores(std::vector<Item> items, std::uint8_t bins, Less less,
-                                        Pos pos) {
-  const std::size_t n = items.size();
-  std::vector<std::uint8_t> score(n);
+void score_ranks(std::vector<Item>& items, std::uint64_t base, std::size_t n, std::uint8_t bins,
+                 Less less, Pos pos, std::vector<std::uint8_t>& score) {
+  const std::size_t m = items.size();
   std::size_t from = 0;
-  for (std::uint8_t k = 1; k <= bins; ++k) {
-    // First rank of score k + 1: ceil(k·n / bins); the last bucket runs to the end.
-    const std::size_t to = k == bins ? n : (std::size_t{k} * n + bins - 1) / bins;
-    if (to > from && to < n) {
+  while (from < m) {
+    const auto k = static_cast<std::uint8_t>(1 + bins * (base + from) / n);
+    // First rank of score k + 1: ceil(k·n / bins); the last score runs to the end.
+    const std::uint64_t next = k >= bins ? base + m : (std::uint64_t{k} * n + bins - 1) / bins;
+    const auto to = static_cast<std::size_t>(std::min<std::uint64_t>(m, next - base));
+    if (to < m) {
       std::nth_element(items.begin() + static_cast<std::ptrdiff_t>(from),
                        items.begin() + static_cast<std::ptrdiff_t>(to), items.end(), less);
     }
     for (std::size_t i = from; i < to; ++i) score[pos(items[i])] = k;
-    from = std::max(from, to);
+    from = to;
   }
-  return score;
 }
 
 /// Scores by an integer key (key(i) for row i of n), ties by row order (the rows already
@@ -65,12 +66,14 @@ std::vector<std::uint8_t> quantile_scores(std::size_t n, Key key, std::uint8_t b
   };
   std::vector<item> items(n);
   for (std::size_t i = 0; i < n; ++i) items[i] = {key(i), static_cast<std::uint32_t>(i)};
-  return bucket_scores(
-      std::move(items), bins,
+  std::vector<std::uint8_t> score(n);
+  score_ranks(
+      items, 0, n, bins,
       [](const item& a, const item& b) {
         return a.key < b.key || (a.key == b.key && a.row < b.row);
       },
-      [](const item& x) { return x.row; });
+      [](const item& x) { return x.row; }, score);
+  return score;
 }
 
 void check_cuts(const std::optional<rfm_cuts>& cuts, std::uint8_t bins, const char* name) {
@@ -109,29 +112,69 @@ std::vector<std::uint32_t> customers_in_tie_order(const customer_summary& s,
 }
 
 /// M order: by the mean (or total) spend, compared exactly as the rational spend / orders; ties
-/// by the tie order (the row).
+/// by the tie order (the row). A radix pass on the top 16 bits of each value's double (one
+/// correctly rounded division: never out of order, maybe equal) gives every bucket its ranks;
+/// only the items of the buckets that straddle a score boundary are partitioned, exactly.
 std::vector<std::uint8_t> monetary_scores(const rfm_table& t, std::span<const std::int64_t> spend,
                                           std::uint8_t bins, bool mean) {
+  const std::size_t n = t.customer.size();
   const auto spend_of = [&](std::size_t row) { return spend[t.customer[row]]; };
+  const auto divisor = [&](std::size_t row) -> std::int64_t { return mean ? t.frequency[row] : 1; };
+  const auto approx = [&](std::size_t row) {
+    return static_cast<double>(spend_of(row)) / static_cast<double>(divisor(row)) + 0.0;  // no -0
+  };
   struct item {
-    double approx;  // one correctly rounded division: never out of order, maybe equal
+    double approx;
     std::uint32_t row;
   };
-  const std::size_t n = t.customer.size();
-  std::vector<item> items(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const double divisor = mean ? static_cast<double>(t.frequency[i]) : 1.0;
-    items[i] = {static_cast<double>(spend_of(i)) / divisor, static_cast<std::uint32_t>(i)};
-  }
   const auto less = [&](const item& a, const item& b) {
     if (a.approx != b.approx) return a.approx < b.approx;
-    const std::int64_t fa = mean ? t.frequency[a.row] : 1;
-    const std::int64_t fb = mean ? t.frequency[b.row] : 1;
-    const int128 l = static_cast<int128>(spend_of(a.row)) * fb;
-    const int128 r = static_cast<int128>(spend_of(b.row)) * fa;
+    const int128 l = static_cast<int128>(spend_of(a.row)) * divisor(b.row);
+    const int128 r = static_cast<int128>(spend_of(b.row)) * divisor(a.row);
     return l < r || (l == r && a.row < b.row);
   };
-  return bucket_scores(std::move(items), bins, less, [](const item& x) { return x.row; });
+  // The double's bits made unsigned-ordered (negatives flipped), top 16 bits: monotone in value.
+  const auto bucket_of = [](double v) {
+    const auto bits = std::bit_cast<std::uint64_t>(v);
+    const std::uint64_t ordered = (bits >> 63) != 0 ? ~bits : bits | (std::uint64_t{1} << 63);
+    return static_cast<std::uint16_t>(ordered >> 48);
+  };
+  constexpr std::size_t buckets = std::size_t{1} << 16;
+  std::vector<std::uint16_t> bucket(n);
+  std::vector<std::uint64_t> first_rank(buckets + 1, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    bucket[i] = bucket_of(approx(i));
+    ++first_rank[std::size_t{bucket[i]} + 1];
+  }
+  for (std::size_t b = 1; b <= buckets; ++b) first_rank[b] += first_rank[b - 1];
+  const auto score_at = [&](std::uint64_t rank) {
+    return static_cast<std::uint8_t>(1 + bins * rank / n);
+  };
+  // Buckets whose first and last ranks score alike give that score to all their items.
+  std::vector<std::int32_t> straddling(buckets, -1);
+  std::vector<std::vector<item>> items_of;
+  for (std::size_t b = 0; b < buckets; ++b) {
+    if (first_rank[b + 1] > first_rank[b] &&
+        score_at(first_rank[b]) != score_at(first_rank[b + 1] - 1)) {
+      straddling[b] = static_cast<std::int32_t>(items_of.size());
+      items_of.emplace_back();
+    }
+  }
+  std::vector<std::uint8_t> score(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::int32_t k = straddling[bucket[i]];
+    if (k < 0) {
+      score[i] = score_at(first_rank[bucket[i]]);
+    } else {
+      items_of[static_cast<std::size_t>(k)].push_back({approx(i), static_cast<std::uint32_t>(i)});
+    }
+  }
+  for (std::vector<item>& items : items_of) {
+    score_ranks(
+        items, first_rank[bucket[items.front().row]], n, bins, less,
+        [](const item& x) { return x.row; }, score);
+  }
+  return score;
 }
 
 }  // namespace

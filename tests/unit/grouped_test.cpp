@@ -198,3 +198,41 @@ TEST_CASE("upsell_counter: last active period vs the one before, ranges merged",
   const crm::customer_orders no_money({r.o.customer, r.o.day, {}, 4});
   CHECK_THROWS_WITH(a.add(no_money, 0, 4), Catch::Contains("amounts"));
 }
+
+// 200,000 orders: row i is customer i % 1000 on day 2024-01-01 + i / 1000 for i (1/10000 units).
+// Customer c: 200 orders on days 0..199, amounts c + 1000 j (j = 0..199), so its spend is
+// 200 c + 1000 × (0 + 1 + ... + 199) = 200 c + 19,900,000.
+TEST_CASE("customer_orders and customer_summary on two threads: the closed forms",
+          "[grouped][accumulator]") {
+  constexpr std::uint32_t rows = 200'000;
+  constexpr std::uint32_t customers = 1000;
+  std::vector<std::uint32_t> c(rows);
+  std::vector<crm::day_t> day(rows);
+  std::vector<std::int64_t> amount(rows);
+  for (std::uint32_t i = 0; i < rows; ++i) {
+    c[i] = i % customers;
+    day[i] = d(2024, 1, 1) + static_cast<crm::day_t>(i / customers);
+    amount[i] = i;
+  }
+  const crm::customer_orders g({c, day, amount, customers}, 2);
+  REQUIRE(g.size() == rows);
+  CHECK(g.min_day() == d(2024, 1, 1));
+  CHECK(g.max_day() == d(2024, 1, 1) + 199);
+  const auto days = g.days(7);
+  const auto amounts = g.amounts(7);
+  REQUIRE(days.size() == 200);
+  CHECK(days.front() == d(2024, 1, 1));
+  CHECK(days[100] == d(2024, 1, 1) + 100);
+  CHECK(amounts[100] == 100'007);
+  CHECK(std::is_sorted(days.begin(), days.end()));
+  crm::customer_summary s(customers);
+  s.update(g, 2);
+  CHECK(s.total_orders() == rows);
+  CHECK(s.total_spend() == std::int64_t{rows} * (rows - 1) / 2);
+  for (const std::uint32_t k : {0U, 499U, 500U, 999U}) {
+    CHECK(s.orders()[k] == 200);
+    CHECK(s.first_day()[k] == d(2024, 1, 1));
+    CHECK(s.last_day()[k] == d(2024, 1, 1) + 199);
+    CHECK(s.spend()[k] == 200 * std::int64_t{k} + 19'900'000);
+  }
+}

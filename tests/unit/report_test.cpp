@@ -153,6 +153,40 @@ TEST_CASE("build_report: --by gives whole-range metrics per value", "[report]") 
   CHECK_THROWS_WITH(make_report(lines, o), Contains("--by names no column"));
 }
 
+TEST_CASE("build_report: inputs handed over (their consumed columns freed) give the same figures",
+          "[report]") {
+  const auto owned = [](const std::string& csv, const crm::io::report_options& o) {
+    std::vector<crm::io::read_result> in;
+    in.push_back(crm::io::read_table_from_memory("lines.csv", csv));
+    return crm::io::build_report(std::move(in), o);
+  };
+  // With a category the order dates stay (cross-sell reads them); the order ids go.
+  const crm::io::report r = owned(lines, {});
+  CHECK(value(r, "orders") == 5);  // A1's two lines combined by order id before the ids go
+  CHECK(value(r, "revenue") == Approx(85.75));
+  CHECK(value(r, "cross_sell_rate") == Approx(2.0 / 3.0));
+  CHECK(value(r, "upsell_rate") == Approx(0.5));
+  // W1-shaped orders: c1 Jan 10.00 and Feb 30.00, c2 Jan 20.00; both order columns go, unless
+  // --by names one (then it is read per order after the others were extracted).
+  const std::string w1 =
+      "customer_id,order_id,order_date,amount\n1,1,2024-01-05,10.00\n2,2,2024-01-20,20.00\n"
+      "1,3,2024-02-03,30.00\n";
+  crm::io::report_options o;
+  const crm::io::report plain = owned(w1, o);
+  CHECK(value(plain, "customers") == 2);
+  CHECK(value(plain, "revenue") == Approx(60.0));
+  CHECK(value(plain, "active_customers", "2024-02") == 1);
+  o.by = {"order_id"};
+  const crm::io::report by_id = owned(w1, o);
+  int groups = 0;
+  for (const crm::metric_result& m : by_id.metrics) {
+    if (m.id != "revenue" || m.group.empty()) continue;
+    ++groups;
+    if (m.group[0].second == "3") CHECK(*m.value == Approx(30.0));
+  }
+  CHECK(groups == 3);
+}
+
 TEST_CASE("build_report: output does not depend on the row order", "[report]") {
   std::string shuffled = "order_id,customer_id,order_date,amount,category\n";
   std::string body(lines);

@@ -67,6 +67,22 @@ TEST_CASE("rfm_scores: recency keys too spread for counting are compared instead
   CHECK(t.m == std::vector<std::uint8_t>{1, 2, 3, 1, 5, 3, 4});
 }
 
+TEST_CASE("rfm_scores: M compares spends exactly where their doubles are equal", "[rfm]") {
+  // c0 spends 2^53 + 1 and c1 2^53 (1/10000 units, one order each): both divide to the double
+  // 2^53, and a tie by customer index would rank c0 first. Exactly, c1 < c0: c1 takes rank 0
+  // (score 1 + floor(5·0/2) = 1) and c0 rank 1 (1 + floor(5·1/2) = 3).
+  const std::vector<std::uint32_t> c{0, 1};
+  const std::vector<crm::day_t> day{d(2024, 3, 1), d(2024, 3, 1)};
+  const std::vector<std::int64_t> amount{(std::int64_t{1} << 53) + 1, std::int64_t{1} << 53};
+  crm::customer_summary s(2);
+  s.update({c, day, amount, 2});
+  for (const crm::rfm_monetary mode : {crm::rfm_monetary::mean, crm::rfm_monetary::total}) {
+    crm::rfm_options o = at_april();
+    o.monetary = mode;
+    CHECK(crm::rfm_scores(s, o).m == std::vector<std::uint8_t>{3, 1});
+  }
+}
+
 TEST_CASE("rfm_scores: tie_rank decides ties", "[rfm]") {
   const std::vector<std::uint32_t> reversed{6, 5, 4, 3, 2, 1, 0};
   const crm::rfm_table t = crm::rfm_scores(seven{}.summary(), at_april(), reversed);

@@ -268,8 +268,7 @@ CLI::App* metric_command(CLI::App& app, metric_settings& s, const char* name, co
 io::report build(const metric_settings& s) {
   const std::optional<io::config> file = config_of(s);
   const io::report_options options = to_report_options(s, file);
-  const std::vector<io::read_result> inputs = read_inputs(s, file);
-  io::report r = io::build_report(inputs, options);
+  io::report r = io::build_report(read_inputs(s, file), options);
   if (file && file->currency && r.currency.empty()) r.currency = *file->currency;
   if (file && !file->kpis.empty()) {
     io::add_scorecard(r, file->kpis, file->kpi_on_last_period, file->scorecard);

@@ -117,6 +117,11 @@ struct report {
 /// (e.g. two currencies, as_of before the last order).
 [[nodiscard]] report build_report(std::span<const read_result> inputs,
                                   const report_options& options);
+/// The same, taking the inputs: the orders table's order ids and order dates are freed once the
+/// orders are extracted from them, unless a later part of the report reads them (--by names
+/// them; cross-sell reads the dates of a table with a category). A large report then reuses that
+/// memory instead of asking the system for more (docs/performance.md).
+[[nodiscard]] report build_report(std::vector<read_result>&& inputs, const report_options& options);
 
 /// Judges `kpis` on the report's metrics and adds the scorecard and the `kpi_score` metric. A KPI
 /// is judged on the metric's first whole-range value, or (on_last_period[i]) on its last
