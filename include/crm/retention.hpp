@@ -213,6 +213,7 @@ class churn_counter {
   std::int32_t first_period_;
   std::vector<day_t> start_, end_;     // each period's first and last day (clipped to as_of − 1)
   std::vector<std::uint8_t> partial_;  // the period ends after as_of − 1
+  std::vector<std::uint32_t> slot_of_day_;  // period of each day from start_[0] to end_.back()
   std::vector<std::uint64_t> at_start_, at_end_, fresh_, lost_;
 
   [[nodiscard]] std::size_t slot_of(day_t day) const;

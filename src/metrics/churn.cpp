@@ -56,6 +56,10 @@ churn_counter::churn_counter(day_t first_day, const churn_options& options)
     partial_.push_back(natural_end > options.as_of - 1 ? 1 : 0);
   }
   const std::size_t n = start_.size();
+  for (std::size_t p = 0; p < n; ++p) {
+    slot_of_day_.insert(slot_of_day_.end(), static_cast<std::size_t>(end_[p] - start_[p]) + 1,
+                        static_cast<std::uint32_t>(p));
+  }
   at_start_.assign(n, 0);
   at_end_.assign(n, 0);
   fresh_.assign(n, 0);
@@ -63,7 +67,11 @@ churn_counter::churn_counter(day_t first_day, const churn_options& options)
 }
 
 std::size_t churn_counter::slot_of(day_t day) const {
-  // The first period whose last day is on or after `day`.
+  // The first period whose last day is on or after `day`: by table within the periods.
+  const std::int64_t k = std::int64_t{day} - start_.front();
+  if (k >= 0 && k < static_cast<std::int64_t>(slot_of_day_.size())) {
+    return slot_of_day_[static_cast<std::size_t>(k)];
+  }
   return static_cast<std::size_t>(std::lower_bound(end_.begin(), end_.end(), day) - end_.begin());
 }
 
@@ -72,16 +80,18 @@ void churn_counter::count_spells(std::span<const std::pair<day_t, day_t>> spells
   const std::size_t first_slot = slot_of(spells.front().first);
   ++fresh_[first_slot];
   if (options_.include_new && !active_at(spells, end_[first_slot])) ++lost_[first_slot];
-  for (const auto& [a, b] : spells) {
-    // Active on the day before the period starts: start − 1 in [a, b].
-    auto p = static_cast<std::size_t>(std::lower_bound(start_.begin(), start_.end(), a + 1) -
-                                      start_.begin());
-    for (; p < periods && start_[p] <= b + 1; ++p) {
+  for (std::size_t s = 0; s < spells.size(); ++s) {
+    const auto [a, b] = spells[s];
+    const std::size_t home = slot_of(a);  // the period containing a
+    // Active on the day before the period starts (start − 1 in [a, b]): the periods after a's
+    // that start by b + 1. Lost unless active on the last day: in this spell, or a later one
+    // (the earlier ones end before a).
+    for (std::size_t p = home + 1; p < periods && start_[p] <= b + 1; ++p) {
       ++at_start_[p];
-      if (!active_at(spells, end_[p])) ++lost_[p];
+      if (end_[p] > b && !active_at(spells.subspan(s + 1), end_[p])) ++lost_[p];
     }
     // Active on the period's last day.
-    for (p = slot_of(a); p < periods && end_[p] <= b; ++p) ++at_end_[p];
+    for (std::size_t p = home; p < periods && end_[p] <= b; ++p) ++at_end_[p];
   }
 }
 
