@@ -11,6 +11,8 @@ data=$1
 runs=${2:-5}
 here=$(cd "$(dirname "$0")/.." && pwd)
 bench=$here/build/bench/bench/read_bench
+cli_tunables="glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=4294967296"
+cli_tunables+=":glibc.malloc.trim_threshold=4294967296:glibc.malloc.arena_max=1"
 for s in 1m 10m; do
   f=$data/tx_$s.csv
   echo "## $s: $(stat -c %s "$f") bytes"
@@ -20,5 +22,11 @@ for s in 1m 10m; do
   fi
   for t in 1 2; do
     /usr/bin/time -f "crm-read threads=$t whole process %e s %M KiB" "$bench" "$f" "$runs" "$t" | tail -1
+  done
+  # The same with the glibc tunables the CLI re-executes itself with for large inputs
+  # (tools/crm-metrics/main.cpp: transparent huge pages, freed memory kept, one arena).
+  for t in 1 2; do
+    GLIBC_TUNABLES=$cli_tunables /usr/bin/time -f "crm-read (CLI tunables) threads=$t whole process %e s %M KiB" \
+      "$bench" "$f" "$runs" "$t" | tail -1
   done
 done
