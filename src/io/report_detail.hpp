@@ -63,7 +63,7 @@ void run_beside(Side&& side, Here&& here) {
 /// Customers, orders, revenue, aov, frequency, repeat rate, lifespan, CLV, concentration, ...
 void add_whole_range(order_section& s, const group_t& group, std::vector<metric_result>& out);
 /// The per-period table (active, new, retained, churn, ...) and the cohort matrix; also sets
-/// s.annual_churn and s.upsell.
+/// s.annual_churn and s.upsell, and frees s.grouped.
 void add_periods(order_section& s, report& r);
 /// Annual churn from a monthly churn table (last up to 12 complete months).
 [[nodiscard]] std::optional<double> annual_churn(std::span<const churn_row> monthly);

@@ -161,7 +161,14 @@ void add_cross_and_upsell(order_section& s, emitter& e) {
     e.missing("upsell_rate", "ratio", "needs orders.amount");
     return;
   }
-  const upsell_result up = s.upsell ? *s.upsell : upsell(s.orders.view(), s.options.period);
+  upsell_result up;
+  if (s.upsell) {
+    up = *s.upsell;
+  } else {  // a --by group: from its grouping
+    upsell_counter counter(s.options.period, s.summary.min_day(), s.summary.max_day());
+    counter.add(s.grouped, 0, s.grouped.customer_count());
+    up = counter.result();
+  }
   e.put("upsell_rate", up.rate(), "ratio", as_n(up.base),
         std::string("mean order value of the last active ") +
             std::string(to_string(s.options.period)) + " above the one before");

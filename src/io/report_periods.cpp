@@ -123,10 +123,6 @@ void add_growth_rows(std::span<const period_row> activity, std::span<const churn
   }
 }
 
-}  // namespace
-
-namespace {
-
 /// Every per-customer table of the report over one range of customers: one thread's share.
 struct period_pass {
   period_tables tables;

@@ -149,6 +149,13 @@ TEST_CASE("build_report: --by gives whole-range metrics per value", "[report]") 
     if (m.group[0].second == "music") CHECK(*m.value == 2);
   }
   CHECK(seen == 2);
+  // Up-sell per group, from the group's own grouping: books has c1 (Jan 15.50 -> Feb 30.00, grew)
+  // and c2 (one month only): 1 of 1. Music has nobody in two months: no value.
+  for (const crm::metric_result& m : r.metrics) {
+    if (m.id != "upsell_rate" || m.group.empty()) continue;
+    if (m.group[0].second == "books") CHECK(*m.value == Approx(1.0));
+    if (m.group[0].second == "music") CHECK_FALSE(m.value.has_value());
+  }
   o.by = {"no_such_column"};
   CHECK_THROWS_WITH(make_report(lines, o), Contains("--by names no column"));
 }
