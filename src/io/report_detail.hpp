@@ -3,10 +3,8 @@
 // The report engine's order sections (private): whole-range metrics, per-period metrics and
 // cohorts, RFM. Each reads one prepared set of orders.
 
-#include <exception>
 #include <optional>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -15,6 +13,7 @@
 #include "crm/retention.hpp"
 #include "crm/value.hpp"
 
+#include "../core/parallel.hpp"
 #include "report_orders.hpp"
 
 namespace crm::io::detail {
@@ -42,22 +41,11 @@ struct order_section {
 
 using group_t = std::vector<std::pair<std::string, std::string>>;
 
-/// Runs `side` on a second thread while `here` runs on this one, then rethrows what `side`
+/// Runs `side` on a second thread while `here` runs on this one, then rethrows what either
 /// threw. The two must not write the same data.
 template <typename Side, typename Here>
 void run_beside(Side&& side, Here&& here) {
-  std::exception_ptr failed;
-  {
-    std::jthread other([&side, &failed] {
-      try {
-        side();
-      } catch (...) {
-        failed = std::current_exception();
-      }
-    });
-    here();
-  }
-  if (failed) std::rethrow_exception(failed);
+  crm::detail::on_threads(2, [&](std::size_t part) { part == 0 ? side() : here(); });
 }
 
 /// Customers, orders, revenue, aov, frequency, repeat rate, lifespan, CLV, concentration, ...

@@ -1,42 +1,18 @@
 #include "crm/orders.hpp"
 
 #include <algorithm>
-#include <exception>
 #include <string>
-#include <thread>
 #include <tuple>
 #include <type_traits>
 #include <utility>
 
 #include "crm/error.hpp"
 
+#include "../core/parallel.hpp"
+
 namespace crm {
-namespace {
 
-/// Runs fn(0) .. fn(parts − 1), each on its own thread but the last, which runs on this one;
-/// rethrows the first exception.
-template <typename Fn>
-void on_threads(std::size_t parts, Fn&& fn) {
-  std::vector<std::exception_ptr> failed(parts);
-  {
-    std::vector<std::jthread> others;
-    for (std::size_t p = 0; p + 1 < parts; ++p) {
-      others.emplace_back([&fn, &failed, p] {
-        try {
-          fn(p);
-        } catch (...) {
-          failed[p] = std::current_exception();
-        }
-      });
-    }
-    fn(parts - 1);
-  }
-  for (const std::exception_ptr& e : failed) {
-    if (e) std::rethrow_exception(e);
-  }
-}
-
-}  // namespace
+using detail::on_threads;
 
 void validate(const orders_view& orders, const char* function) {
   require_same_length(function, "customer", orders.customer.size(), "day", orders.day.size());

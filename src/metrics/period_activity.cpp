@@ -7,6 +7,8 @@
 #include "crm/error.hpp"
 #include "crm/retention.hpp"
 
+#include "day_periods.hpp"
+
 namespace crm {
 namespace {
 
@@ -23,10 +25,9 @@ std::vector<std::int32_t> slot_table(day_t first_day, day_t last_day, period_kin
                         {function, "last_day", -1, format_date(last_day)});
   }
   const std::int32_t first_period = period_index(first_day, kind);
-  std::vector<std::int32_t> slot(static_cast<std::size_t>(last_day - first_day) + 1);
-  for (std::size_t k = 0; k < slot.size(); ++k) {
-    slot[k] = period_index(first_day + static_cast<day_t>(k), kind) - first_period;
-  }
+  std::vector<std::int32_t> slot = detail::period_table(
+      first_day, static_cast<std::size_t>(std::int64_t{last_day} - first_day) + 1, kind);
+  for (std::int32_t& p : slot) p -= first_period;
   return slot;
 }
 

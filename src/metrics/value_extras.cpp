@@ -9,8 +9,12 @@
 #include "crm/retention.hpp"
 #include "crm/value.hpp"
 
+#include "day_periods.hpp"
+
 namespace crm {
 namespace {
+
+using detail::period_table;
 
 __extension__ using int128 = __int128;  // exact products of sums and counts
 
@@ -92,15 +96,6 @@ upsell_result upsell_pass(const orders_view& orders, PeriodOf&& period_of) {
     if (grew(s)) ++out.upsold;
   }
   return out;
-}
-
-/// Period index of each day in [first, first + size), so a row costs a table load.
-std::vector<std::int32_t> period_table(day_t first, std::size_t size, period_kind kind) {
-  std::vector<std::int32_t> table(size);
-  for (std::size_t k = 0; k < size; ++k) {
-    table[k] = period_index(static_cast<day_t>(first + static_cast<std::int64_t>(k)), kind);
-  }
-  return table;
 }
 
 /// The refunded value of one order of convention 2 (0 = none).
