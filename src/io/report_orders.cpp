@@ -8,6 +8,8 @@
 
 #include "crm/error.hpp"
 
+#include "../core/parallel.hpp"
+
 namespace crm::io::detail {
 namespace {
 
@@ -125,8 +127,14 @@ std::vector<std::uint8_t> usable_rows(const column& key, const column& at, const
 /// Every row is an order of its own: borrow the codes and amounts, convert the days.
 void borrow_orders(const column& key, const column& at, row_amounts& a, order_data& o) {
   o.customer = key.codes;
-  o.day_store.resize(at.ints.size());
-  for (std::size_t i = 0; i < o.day_store.size(); ++i) o.day_store[i] = day_of_seconds(at.ints[i]);
+  const std::size_t n = at.ints.size();
+  o.day_store.resize(n);
+  const std::size_t parts = n >= (std::size_t{1} << 20) ? 2 : 1;  // halves of a large table
+  crm::detail::on_threads(parts, [&](std::size_t p) {
+    for (std::size_t i = n * p / parts; i < n * (p + 1) / parts; ++i) {
+      o.day_store[i] = day_of_seconds(at.ints[i]);
+    }
+  });
   o.day = o.day_store;
   if (a.values.empty()) return;
   if (a.store.empty()) {
