@@ -197,7 +197,8 @@ struct churn_row {
 /// The churn table from orders grouped by customer, customer by customer: an accumulator over
 /// disjoint customer ranges (`add` ranges, `merge` counters built with the same arguments).
 /// Periods from the one containing `first_day` (the earliest order day) to the one containing
-/// options.as_of − 1; throws invalid_input when inactivity_days is 0 or as_of <= first_day.
+/// options.as_of − 1; throws invalid_input when as_of <= first_day (and `add` when
+/// inactivity_days is 0).
 class churn_counter {
  public:
   churn_counter(day_t first_day, const churn_options& options);
@@ -213,7 +214,7 @@ class churn_counter {
   std::int32_t first_period_;
   std::vector<day_t> start_, end_;     // each period's first and last day (clipped to as_of − 1)
   std::vector<std::uint8_t> partial_;  // the period ends after as_of − 1
-  std::vector<std::uint32_t> slot_of_day_;  // period of each day from start_[0] to end_.back()
+  std::vector<std::int32_t> slot_of_day_;  // period of each day from start_[0] to end_.back()
   std::vector<std::uint64_t> at_start_, at_end_, fresh_, lost_;
 
   [[nodiscard]] std::size_t slot_of(day_t day) const;

@@ -8,6 +8,8 @@
 #include "crm/error.hpp"
 #include "crm/retention.hpp"
 
+#include "day_periods.hpp"
+
 namespace crm {
 namespace {
 
@@ -56,10 +58,7 @@ churn_counter::churn_counter(day_t first_day, const churn_options& options)
     partial_.push_back(natural_end > options.as_of - 1 ? 1 : 0);
   }
   const std::size_t n = start_.size();
-  for (std::size_t p = 0; p < n; ++p) {
-    slot_of_day_.insert(slot_of_day_.end(), static_cast<std::size_t>(end_[p] - start_[p]) + 1,
-                        static_cast<std::uint32_t>(p));
-  }
+  slot_of_day_ = detail::period_slots(start_.front(), end_.back(), options.kind);
   at_start_.assign(n, 0);
   at_end_.assign(n, 0);
   fresh_.assign(n, 0);
@@ -70,7 +69,7 @@ std::size_t churn_counter::slot_of(day_t day) const {
   // The first period whose last day is on or after `day`: by table within the periods.
   const std::int64_t k = std::int64_t{day} - start_.front();
   if (k >= 0 && k < static_cast<std::int64_t>(slot_of_day_.size())) {
-    return slot_of_day_[static_cast<std::size_t>(k)];
+    return static_cast<std::size_t>(slot_of_day_[static_cast<std::size_t>(k)]);
   }
   return static_cast<std::size_t>(std::lower_bound(end_.begin(), end_.end(), day) - end_.begin());
 }
@@ -179,7 +178,7 @@ std::vector<churn_row> churn_by_inactivity(const orders_view& orders,
     throw invalid_input("as_of must be after the last order day " + format_date(summary.max_day()),
                         {"churn_by_inactivity", "as_of", -1, format_date(options.as_of)});
   }
-  const customer_orders grouped(orders);
+  const customer_orders grouped({orders.customer, orders.day, {}, orders.customer_count});  // days
   churn_counter counter(summary.min_day(), options);
   counter.add(grouped, 0, grouped.customer_count());
   return counter.rows();

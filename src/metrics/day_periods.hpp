@@ -21,4 +21,15 @@ namespace crm::detail {
   return table;
 }
 
+/// The slot (period index − the first day's period index) of each day of [first_day, last_day];
+/// last_day >= first_day.
+[[nodiscard]] inline std::vector<std::int32_t> period_slots(day_t first_day, day_t last_day,
+                                                            period_kind kind) {
+  std::vector<std::int32_t> slot = period_table(
+      first_day, static_cast<std::size_t>(std::int64_t{last_day} - first_day) + 1, kind);
+  const std::int32_t first_period = period_index(first_day, kind);
+  for (std::int32_t& p : slot) p -= first_period;
+  return slot;
+}
+
 }  // namespace crm::detail

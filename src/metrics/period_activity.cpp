@@ -24,11 +24,7 @@ std::vector<std::int32_t> slot_table(day_t first_day, day_t last_day, period_kin
     throw invalid_input("last_day is before first_day",
                         {function, "last_day", -1, format_date(last_day)});
   }
-  const std::int32_t first_period = period_index(first_day, kind);
-  std::vector<std::int32_t> slot = detail::period_table(
-      first_day, static_cast<std::size_t>(std::int64_t{last_day} - first_day) + 1, kind);
-  for (std::int32_t& p : slot) p -= first_period;
-  return slot;
+  return detail::period_slots(first_day, last_day, kind);
 }
 
 /// Per-period counts of customers and orders, as the rows of the activity table.
@@ -280,7 +276,6 @@ void period_tables::add(const customer_orders& orders, std::uint32_t begin, std:
     throw invalid_input("the tables were built with amounts and these orders have none",
                         {"period_tables::add", "amount", -1, ""});
   }
-  const bool money = has_amount_;
   const std::size_t periods = active_.size();
   for (std::uint32_t c = begin; c < end; ++c) {
     const std::span<const day_t> days = orders.days(c);
@@ -314,7 +309,7 @@ void period_tables::add(const customer_orders& orders, std::uint32_t begin, std:
         prev = slot;
       }
       ++orders_[slot];
-      if (money) {
+      if (has_amount_) {
         revenue_[slot] += amounts[j];
         revenue[slot - cohort] += amounts[j];
       }

@@ -16,6 +16,19 @@ namespace {
 
 __extension__ typedef __int128 int128;  // exact comparison of spend/orders rationals
 
+/// Index of an (r, f, m) score triple (scores 0..10) in a table of every triple.
+constexpr std::size_t score_side = 11;
+constexpr std::size_t cell_count = score_side * score_side * score_side;
+constexpr std::size_t cell_of(std::size_t r, std::size_t f, std::size_t m) noexcept {
+  return (r * score_side + f) * score_side + m;
+}
+/// The (r, f, m) scores of a cell index.
+constexpr std::array<std::uint8_t, 3> scores_of(std::size_t cell) noexcept {
+  return {static_cast<std::uint8_t>(cell / (score_side * score_side)),
+          static_cast<std::uint8_t>(cell / score_side % score_side),
+          static_cast<std::uint8_t>(cell % score_side)};
+}
+
 /// Scores 1..bins by rank in a total order of n items: the item at 0-based rank i scores
 /// 1 + floor(bins·i / n). `items` are the ones holding ranks [base, base + items.size()) (all n
 /// items: base 0). Only the boundary ranks matter, so successive nth_element calls partition the
@@ -266,12 +279,9 @@ std::vector<std::int32_t> assign_segments(const rfm_table& table, std::span<cons
     return v >= range[0] && v <= range[1];
   };
   // The first matching rule of every (r, f, m) score triple, then one lookup per row.
-  constexpr std::size_t side = 11;  // scores 0..10
-  std::array<std::int32_t, side * side * side> segment_of{};
+  std::array<std::int32_t, cell_count> segment_of{};
   for (std::size_t cell = 0; cell < segment_of.size(); ++cell) {
-    const auto r = static_cast<std::uint8_t>(cell / (side * side));
-    const auto f = static_cast<std::uint8_t>(cell / side % side);
-    const auto m = static_cast<std::uint8_t>(cell % side);
+    const auto [r, f, m] = scores_of(cell);
     segment_of[cell] = -1;
     for (std::size_t k = 0; k < rules.size(); ++k) {
       if (in(r, rules[k].r) && in(f, rules[k].f) && in(m, rules[k].m)) {
@@ -282,21 +292,21 @@ std::vector<std::int32_t> assign_segments(const rfm_table& table, std::span<cons
   }
   std::vector<std::int32_t> out(table.customer.size());
   for (std::size_t i = 0; i < out.size(); ++i) {
-    out[i] = segment_of[(std::size_t{table.r[i]} * side + table.f[i]) * side + table.m[i]];
+    out[i] = segment_of[cell_of(table.r[i], table.f[i], table.m[i])];
   }
   return out;
 }
 
 std::vector<rfm_cell> rfm_cells(const rfm_table& table) {
-  std::array<std::uint64_t, 11 * 11 * 11> count{};
+  std::array<std::uint64_t, cell_count> count{};
   for (std::size_t i = 0; i < table.customer.size(); ++i) {
-    ++count[(std::size_t{table.r[i]} * 11 + table.f[i]) * 11 + table.m[i]];
+    ++count[cell_of(table.r[i], table.f[i], table.m[i])];
   }
   std::vector<rfm_cell> cells;
   for (std::size_t k = 0; k < count.size(); ++k) {
     if (count[k] == 0) continue;
-    cells.push_back({static_cast<std::uint8_t>(k / 121), static_cast<std::uint8_t>(k / 11 % 11),
-                     static_cast<std::uint8_t>(k % 11), count[k]});
+    const auto [r, f, m] = scores_of(k);
+    cells.push_back({r, f, m, count[k]});
   }
   return cells;
 }

@@ -75,7 +75,7 @@ TEST_CASE("customer_orders: equal days ordered by amount; no amounts; empty", "[
   CHECK_THROWS_WITH(crm::customer_orders({bad, two, {}, 2}), Catch::Contains("row 1"));
 }
 
-TEST_CASE("customer_summary: from grouped orders equals the row pass", "[grouped]") {
+TEST_CASE("customer_summary: from grouped orders, the fixture's figures by hand", "[grouped]") {
   const reversed_orders r;
   crm::customer_summary s(4);
   s.update(crm::customer_orders(r.o.view()));
