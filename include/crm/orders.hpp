@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <limits>
 #include <span>
 #include <vector>
@@ -33,6 +34,56 @@ struct orders_view {
 /// column and the first bad row.
 void validate(const orders_view& orders, const char* function);
 
+/// A customer's order amounts (1/10000 units) as customer_orders holds them: in 64 bits, or in
+/// 32 when it was built from 32-bit amounts. Read as int64 either way.
+class amount_view {
+ public:
+  amount_view() = default;
+  explicit amount_view(std::span<const std::int64_t> wide) noexcept
+      : wide_(wide.data()), size_(wide.size()) {}
+  explicit amount_view(std::span<const std::int32_t> narrow) noexcept
+      : narrow_(narrow.data()), size_(narrow.size()) {}
+
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+  [[nodiscard]] std::int64_t operator[](std::size_t i) const noexcept {
+    return narrow_ != nullptr ? std::int64_t{narrow_[i]} : wide_[i];
+  }
+
+  class iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = std::int64_t;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = std::int64_t;
+    iterator() = default;
+    iterator(const amount_view* view, std::size_t i) noexcept : view_(view), i_(i) {}
+    std::int64_t operator*() const noexcept { return (*view_)[i_]; }
+    iterator& operator++() noexcept {
+      ++i_;
+      return *this;
+    }
+    iterator operator++(int) noexcept {
+      iterator before = *this;
+      ++i_;
+      return before;
+    }
+    friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.i_ == b.i_; }
+
+   private:
+    const amount_view* view_ = nullptr;
+    std::size_t i_ = 0;
+  };
+  [[nodiscard]] iterator begin() const noexcept { return {this, 0}; }
+  [[nodiscard]] iterator end() const noexcept { return {this, size_}; }
+
+ private:
+  const std::int64_t* wide_ = nullptr;
+  const std::int32_t* narrow_ = nullptr;
+  std::size_t size_ = 0;
+};
+
 /// Day value of a customer with no order in first_day() / last_day().
 inline constexpr day_t no_day = std::numeric_limits<day_t>::min();
 
@@ -40,14 +91,18 @@ inline constexpr day_t no_day = std::numeric_limits<day_t>::min();
 /// [offsets()[c], offsets()[c + 1]) of the day and amount arrays, by day ascending (equal days by
 /// amount, so the layout does not depend on the input's row order). Built by one counting sort;
 /// after it every per-customer metric is a sequential pass, and disjoint customer ranges can be
-/// handed to different threads (split()). Memory: 4 bytes per customer + 4 (12 with amounts)
-/// per order.
+/// handed to different threads (split()). Memory: 4 bytes per customer + 4 (12 with amounts, 8
+/// with 32-bit amounts) per order.
 class customer_orders {
  public:
   customer_orders() = default;
   /// Groups `orders` (validated: throws invalid_input like validate()), the rows shared among
   /// up to `threads` threads (parts of at least 65536 rows).
   explicit customer_orders(const orders_view& orders, unsigned threads = 1);
+  /// The same with the amounts in 32 bits (1/10000 units; e.g. a compact column of the reader),
+  /// one per order, kept in 32 bits (amounts() widens them): `orders.amount` must be empty.
+  customer_orders(const orders_view& orders, std::span<const std::int32_t> amount,
+                  unsigned threads = 1);
 
   [[nodiscard]] std::uint32_t customer_count() const noexcept {
     return offset_.empty() ? 0 : static_cast<std::uint32_t>(offset_.size() - 1);
@@ -63,9 +118,11 @@ class customer_orders {
     return {day_.data() + offset_[c], offset_[c + 1] - offset_[c]};
   }
   /// Customer c's order amounts (1/10000 units), in the order of days(c); empty without amounts.
-  [[nodiscard]] std::span<const std::int64_t> amounts(std::uint32_t c) const noexcept {
+  [[nodiscard]] amount_view amounts(std::uint32_t c) const noexcept {
     if (!has_amount_) return {};
-    return {amount_.data() + offset_[c], offset_[c + 1] - offset_[c]};
+    const std::size_t n = offset_[c + 1] - offset_[c];
+    if (!amount32_.empty()) return amount_view(std::span(amount32_.data() + offset_[c], n));
+    return amount_view(std::span(amount_.data() + offset_[c], n));
   }
   /// Earliest and latest order day; no_day when there is no order.
   [[nodiscard]] day_t min_day() const noexcept { return min_day_; }
@@ -75,9 +132,13 @@ class customer_orders {
   [[nodiscard]] std::vector<std::uint32_t> split(unsigned parts) const;
 
  private:
+  template <typename Amount>
+  void group(const orders_view& orders, std::span<const Amount> amount, unsigned threads);
+
   std::vector<std::uint32_t> offset_;
   std::vector<day_t> day_;
   std::vector<std::int64_t> amount_;
+  std::vector<std::int32_t> amount32_;  ///< instead of amount_ when built from 32-bit amounts
   day_t min_day_ = no_day;
   day_t max_day_ = no_day;
   bool has_amount_ = true;

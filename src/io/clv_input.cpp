@@ -48,8 +48,9 @@ std::vector<double> numbers(const table& t, const column& c) {
     if (c.is_missing(row)) throw missing(row);
     switch (c.storage) {
       case column_storage::int64:
-        out[row] = c.type == value_type::money ? money_from_e4(c.ints[row])
-                                               : static_cast<double>(c.ints[row]);
+      case column_storage::int32:
+        out[row] = c.type == value_type::money ? money_from_e4(c.int_at(row))
+                                               : static_cast<double>(c.int_at(row));
         break;
       case column_storage::real:
         out[row] = c.reals[row];

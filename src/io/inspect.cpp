@@ -22,9 +22,9 @@ std::pair<std::string, std::string> value_range(const column& c) {
       lo = hi = r;
       continue;
     }
-    if (c.storage == column_storage::int64) {
-      if (c.ints[r] < c.ints[lo]) lo = r;
-      if (c.ints[r] > c.ints[hi]) hi = r;
+    if (c.integral()) {
+      if (c.int_at(r) < c.int_at(lo)) lo = r;
+      if (c.int_at(r) > c.int_at(hi)) hi = r;
     } else if (c.storage == column_storage::real) {
       if (c.reals[r] < c.reals[lo]) lo = r;
       if (c.reals[r] > c.reals[hi]) hi = r;

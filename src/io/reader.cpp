@@ -41,6 +41,7 @@ build_plan plan_columns(const std::string& source, std::span<const std::string> 
   plan.zone = &zone;
   plan.policy = options.on_error;
   plan.keep_rejected_rows = options.keep_rejected_rows;
+  plan.compact_integers = options.compact_integers;
   for (const column_binding& b : mapping.columns) {
     column_plan col;
     col.header = b.header;

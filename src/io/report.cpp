@@ -113,36 +113,69 @@ std::vector<std::pair<std::string, std::vector<std::uint8_t>>> groups_of(
 }
 
 /// Frees the columns of the orders table that nothing reads after the orders are extracted
-/// (`owned` is that table, owned by the caller of build_report).
-void release_consumed_columns(table& owned, const report_options& options) {
+/// (`owned` is that table, owned by the caller of build_report); columns `o` borrows stay.
+void release_consumed_columns(table& owned, const report_options& options, const order_data& o) {
   const bool cross_sell =
       owned.find("category") != nullptr || owned.find("product_category") != nullptr;
   for (column& c : owned.columns) {
-    const bool consumed = c.canonical == "order_id" || (c.canonical == "order_at" && !cross_sell);
+    const bool borrowed = !c.ints32.empty() && o.day.data() == c.ints32.data();  // compact days
+    const bool consumed =
+        c.canonical == "order_id" || (c.canonical == "order_at" && !cross_sell && !borrowed);
     const bool grouped_by = std::any_of(
         options.by.begin(), options.by.end(),
         [&](const std::string& by) { return by == c.canonical || owned.find_header(by) == &c; });
-    if (!consumed || grouped_by || c.storage != column_storage::int64) continue;
+    if (!consumed || grouped_by || !c.integral()) continue;
     std::vector<std::int64_t>().swap(c.ints);
+    std::vector<std::int32_t>().swap(c.ints32);
+  }
+}
+
+/// True when a metric of the report reads the orders in row order after they are grouped:
+/// --by groups, --repeat-within, cross-sell (a category), refunds from refunded_amount or status.
+bool rows_read_after_grouping(const table& t, const report_options& options) {
+  return !options.by.empty() || options.repeat_within_days > 0 ||
+         std::any_of(t.columns.begin(), t.columns.end(), [](const column& c) {
+           return c.canonical == "category" || c.canonical == "product_category" ||
+                  c.canonical == "refunded_amount" || c.canonical == "status";
+         });
+}
+
+/// Frees the orders table's per-row customer codes, dates and amounts (the grouping holds the
+/// orders now); the customer ids themselves stay.
+void release_row_columns(table& owned) {
+  for (column& c : owned.columns) {
+    const bool key = &c == owned.customer_key();
+    if (!key && c.canonical != "order_at" && c.canonical != "amount") continue;
+    std::vector<std::uint32_t>().swap(c.codes);
+    if (key) continue;
+    std::vector<std::int64_t>().swap(c.ints);
+    std::vector<std::int32_t>().swap(c.ints32);
   }
 }
 
 void add_orders_report(const read_result& in, std::span<const read_result> inputs,
                        const report_options& options, report& r, table* owned) {
   const table& t = in.data;
-  order_data all = detail::extract_orders(t);
+  order_data all = detail::extract_orders(t, true);
   note_exclusions(all, t, r.notes);
   detail::join_payments(all, t, inputs, r.notes);
   detail::join_persons(all, t, inputs, r.notes);
-  if (owned != nullptr) release_consumed_columns(*owned, options);
+  if (owned != nullptr) release_consumed_columns(*owned, options, all);
   r.currency = currency_of(t);
   if (all.day.empty()) {
     throw invalid_input("the orders table has no usable order (see the notes on excluded rows)",
                         {t.source, "", -1, ""});
   }
   r.as_of = options.as_of.value_or(*std::max_element(all.day.begin(), all.day.end()) + 1);
-  const order_data orders = before_as_of(std::move(all), r.as_of, r.notes);
-  detail::order_section section{orders, options, r.as_of, t};
+  order_data orders = before_as_of(std::move(all), r.as_of, r.notes);
+  // Once grouped, the orders are read in row order only by the metrics rows_read_after_grouping
+  // names: otherwise their rows are freed before the summary is built.
+  const bool release = owned != nullptr && !rows_read_after_grouping(t, options);
+  detail::order_section section{orders, options, r.as_of, t, [&] {
+                                  if (!release) return;
+                                  orders.release_rows();
+                                  release_row_columns(*owned);
+                                }};
   const auto first_period_metric = static_cast<std::ptrdiff_t>(r.metrics.size());
   detail::add_periods(section, r);  // also sets section.annual_churn
   const auto first_whole_metric = static_cast<std::ptrdiff_t>(r.metrics.size());
@@ -209,7 +242,7 @@ const column* event_time(const table& t) {
   for (const char* name : {"order_at", "responded_at", "created_at", "entered_at", "resolved_at",
                            "first_response_at"}) {
     const column* c = t.find(name);
-    if (c != nullptr && c->storage == column_storage::int64) return c;
+    if (c != nullptr && c->integral()) return c;
   }
   return nullptr;
 }
@@ -220,7 +253,7 @@ day_t default_as_of(std::span<const read_result> inputs) {
   for (const read_result& in : inputs) {
     const column* c = event_time(in.data);
     if (c == nullptr) continue;
-    for (const std::int64_t v : c->ints) latest = std::max(latest, v);
+    for (std::size_t i = 0; i < c->size(); ++i) latest = std::max(latest, c->int_at(i));
   }
   return latest == missing_int64 ? 0 : day_of_seconds(latest) + 1;
 }

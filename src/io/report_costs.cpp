@@ -94,15 +94,13 @@ void add_costs(const table& t, const section_context& ctx, spend_table& s,
   std::size_t coarse = 0;
   std::size_t other = 0;
   for (std::uint32_t i = 0; i < t.rows; ++i) {
-    if (amount.ints[i] == missing_int64) continue;
+    if (amount.int_at(i) == missing_int64) continue;
     std::optional<std::pair<day_t, day_t>> days;
-    if (start != nullptr && start->storage == column_storage::int64 &&
-        start->ints[i] != missing_int64) {
-      const day_t first = day_of_seconds(start->ints[i]);
+    if (start != nullptr && start->integral() && start->int_at(i) != missing_int64) {
+      const day_t first = day_of_seconds(start->int_at(i));
       const column* end = t.find("period_end");
-      const bool has_end =
-          end != nullptr && end->storage == column_storage::int64 && end->ints[i] != missing_int64;
-      days = std::pair{first, has_end ? day_of_seconds(end->ints[i]) : first};
+      const bool has_end = end != nullptr && end->integral() && end->int_at(i) != missing_int64;
+      days = std::pair{first, has_end ? day_of_seconds(end->int_at(i)) : first};
     } else if (period != nullptr) {
       days = period_days(period->text(i));
     }
@@ -117,13 +115,13 @@ void add_costs(const table& t, const section_context& ctx, spend_table& s,
     const spend_kind k = kind_of(category.text(i));
     if (k == spend_kind::other) ++other;
     const auto slot = static_cast<std::size_t>(k);
-    s.whole[slot] += amount.ints[i];
+    s.whole[slot] += amount.int_at(i);
     s.any = true;
     if (channel != nullptr && !channel->is_missing(i))
-      s.by_channel[channel->text(i)][slot] += amount.ints[i];
+      s.by_channel[channel->text(i)][slot] += amount.int_at(i);
     const std::int32_t p = period_index(days->first, ctx.options.period);
     if (p == period_index(days->second, ctx.options.period)) {
-      s.by_period[p][slot] += amount.ints[i];
+      s.by_period[p][slot] += amount.int_at(i);
     } else {
       ++coarse;
     }
@@ -253,8 +251,8 @@ void add_channel_cac(const spend_table& spend, const section_context& ctx, repor
     const column* created = t.find("created_at");
     std::map<std::string, std::uint64_t> acquired;
     for (std::size_t i = 0; i < t.rows; ++i) {
-      if (created != nullptr && created->storage == column_storage::int64 &&
-          created->ints[i] != missing_int64 && day_of_seconds(created->ints[i]) >= ctx.as_of) {
+      if (created != nullptr && created->integral() && created->int_at(i) != missing_int64 &&
+          day_of_seconds(created->int_at(i)) >= ctx.as_of) {
         continue;
       }
       ++acquired[channel->text(i)];
@@ -313,7 +311,7 @@ void add_retention_actions(const table& t, const section_context& ctx, report& r
     }
     const std::vector<retention_outcome> o = gather(outcomes, s.rows);
     std::vector<std::int64_t> c;
-    if (cost != nullptr && cost->storage == column_storage::int64) c = gather(cost->ints, s.rows);
+    if (cost != nullptr && cost->integral()) c = gather_ints(*cost, s.rows);
     const retention_result res = on_rows(t, "cost", s, [&] { return retention_actions({o, c}); });
     e.put("retention_success_rate", res.success.value(), "ratio", res.success.n,
           "retained / customers entered (pending " + std::to_string(res.pending) + ")",
@@ -337,8 +335,8 @@ std::optional<std::uint64_t> retained_by(std::span<const table* const> actions,
     const column* at = t->find("entered_at");
     if (outcome == nullptr) return std::nullopt;
     for (std::size_t i = 0; i < t->rows; ++i) {
-      if (at != nullptr && at->ints[i] != missing_int64 &&
-          day_of_seconds(at->ints[i]) >= ctx.as_of) {
+      if (at != nullptr && at->int_at(i) != missing_int64 &&
+          day_of_seconds(at->int_at(i)) >= ctx.as_of) {
         continue;
       }
       bool odd = false;

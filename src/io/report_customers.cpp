@@ -18,9 +18,9 @@ std::int64_t as_n(std::uint64_t v) { return static_cast<std::int64_t>(v); }
 
 std::vector<day_t> days_of(const column* c, std::size_t rows) {
   std::vector<day_t> out(rows, no_day);
-  if (c == nullptr || c->storage != column_storage::int64) return out;
+  if (c == nullptr || !c->integral()) return out;
   for (std::size_t i = 0; i < rows; ++i) {
-    if (c->ints[i] != missing_int64) out[i] = day_of_seconds(c->ints[i]);
+    if (c->int_at(i) != missing_int64) out[i] = day_of_seconds(c->int_at(i));
   }
   return out;
 }
@@ -151,12 +151,12 @@ void emit_summary(const table& t, const row_slice& s, slice_emitter& e) {
   }
   const auto money_sum = [&](const char* id, const char* canonical, const char* variant) {
     const column* c = t.find(canonical);
-    if (c == nullptr || c->storage != column_storage::int64) return;
+    if (c == nullptr || !c->integral()) return;
     std::int64_t sum = 0;
     std::uint64_t n = 0;
     for (const std::uint32_t r : s.rows) {
-      if (c->ints[r] == missing_int64) continue;
-      sum += c->ints[r];
+      if (c->int_at(r) == missing_int64) continue;
+      sum += c->int_at(r);
       ++n;
     }
     e.put(id, n > 0 ? std::optional<double>(money_from_e4(sum)) : std::nullopt, "currency", n,

@@ -3,6 +3,7 @@
 // The report engine's order sections (private): whole-range metrics, per-period metrics and
 // cohorts, RFM. Each reads one prepared set of orders.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -20,14 +21,23 @@ namespace crm::io::detail {
 
 /// One set of orders (all of them, or one --by group) and what every section needs from it.
 struct order_section {
-  order_section(const order_data& o, const report_options& opt, day_t as_of_day, const table& t)
+  /// Groups the orders, runs `after_grouping` (the caller may free the orders' rows there, so
+  /// that the summary reuses their memory), then summarises the grouping.
+  order_section(const order_data& o, const report_options& opt, day_t as_of_day, const table& t,
+                const std::function<void()>& after_grouping = {})
       : orders(o),
         options(opt),
         as_of(as_of_day),
         source(t),
-        grouped(o.view(), 2),
-        summary(o.customer_count) {
-    summary.update(grouped, 2);
+        grouped(o.group(2)),
+        summary(summarize(grouped, o.customer_count, after_grouping)) {}
+  /// Runs `first`, then summarises `g`.
+  static customer_summary summarize(const customer_orders& g, std::uint32_t customers,
+                                    const std::function<void()>& first) {
+    if (first) first();
+    customer_summary s(customers);
+    s.update(g, 2);
+    return s;
   }
   const order_data& orders;
   const report_options& options;

@@ -13,7 +13,7 @@ namespace crm::io::detail {
 
 void join_payments(order_data& o, const table& orders, std::span<const read_result> inputs,
                    std::vector<std::string>& notes) {
-  if (!o.amount.empty()) return;
+  if (o.has_amount) return;
   const column* id = orders.find("order_id");
   const table* pay = nullptr;
   for (const read_result& in : inputs) {
@@ -31,8 +31,8 @@ void join_payments(order_data& o, const table& orders, std::span<const read_resu
   std::unordered_map<std::string, std::int64_t> by_order;
   by_order.reserve(pay->rows);
   for (std::size_t i = 0; i < pay->rows; ++i) {
-    if (paid.ints[i] == missing_int64 || pay_id.is_missing(i)) continue;
-    by_order[pay_id.text(i)] += paid.ints[i];
+    if (paid.int_at(i) == missing_int64 || pay_id.is_missing(i)) continue;
+    by_order[pay_id.text(i)] += paid.int_at(i);
   }
   o.amount_store.assign(o.customer.size(), 0);
   std::size_t unpaid = 0;
@@ -45,6 +45,7 @@ void join_payments(order_data& o, const table& orders, std::span<const read_resu
     }
   }
   o.amount = o.amount_store;
+  o.has_amount = true;
   o.amount_source = "payments joined by order id from " + pay->source;
   notes.push_back(
       orders.source + ": order amounts are the payments of " + pay->source + " summed by order id" +

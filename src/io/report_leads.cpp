@@ -37,7 +37,7 @@ const read_result* conversion_source(const table& t, std::span<const read_result
   for (const read_result& in : inputs) {
     const column* id = in.data.find("lead_id");
     const column* at = in.data.find("converted_at");
-    if (&in.data != &t && id != nullptr && at != nullptr && at->storage == column_storage::int64 &&
+    if (&in.data != &t && id != nullptr && at != nullptr && at->integral() &&
         in.data.find("created_at") == nullptr) {
       return &in;
     }
@@ -56,7 +56,7 @@ struct bad_conversions {
 void check_order(const table& t, const column& created, conversions& c, const section_context& ctx,
                  const std::string& where, bad_conversions& bad) {
   for (std::size_t i = 0; i < t.rows; ++i) {
-    if (c.at[i] == no_time || created.ints[i] == missing_int64 || c.at[i] >= created.ints[i]) {
+    if (c.at[i] == no_time || created.int_at(i) == missing_int64 || c.at[i] >= created.int_at(i)) {
       continue;
     }
     if (!ctx.options.skip_bad_rows) {
@@ -79,16 +79,17 @@ conversions conversions_of(const table& t, const section_context& ctx,
   c.at.assign(t.rows, no_time);
   c.converted.assign(t.rows, 0);
   std::string where;
-  if (const column* at = t.find("converted_at");
-      at != nullptr && at->storage == column_storage::int64) {
-    c.at = at->ints;
+  if (const column* at = t.find("converted_at"); at != nullptr && at->integral()) {
+    std::vector<std::int64_t> widened;
+    const std::span<const std::int64_t> values = at->int64_values(widened);
+    c.at.assign(values.begin(), values.end());
     c.from = at->header + " column";
   } else if (const read_result* other = conversion_source(t, ctx.inputs); other != nullptr) {
     const column& id = *other->data.find("lead_id");
     const column& when = *other->data.find("converted_at");
     std::unordered_map<std::string, std::pair<std::int64_t, std::size_t>> by_id;
     for (std::size_t i = 0; i < other->data.rows; ++i) {
-      if (when.ints[i] != missing_int64) by_id.try_emplace(id.text(i), when.ints[i], i);
+      if (when.int_at(i) != missing_int64) by_id.try_emplace(id.text(i), when.int_at(i), i);
     }
     const column& mine = *t.find("lead_id");
     std::size_t matched = 0;
@@ -141,9 +142,9 @@ void emit_leads(const table& t, const conversions& c, const row_slice& s, slice_
   std::uint64_t hits = 0;
   for (const std::uint32_t r : s.rows) {
     // A lead without a creation date counts in the leads, not in a cohort's conversion.
-    if (created.ints[r] == missing_int64) continue;
+    if (created.int_at(r) == missing_int64) continue;
     hits += c.converted[r];
-    made.push_back(created.ints[r]);
+    made.push_back(created.int_at(r));
     won.push_back(c.at[r]);
   }
   const proportion rate{hits, made.size()};
@@ -183,7 +184,7 @@ void emit_funnel(const table& t, const conversions& c, const section_context& ct
   std::vector<std::int32_t> reached;
   const column* created = t.find("created_at");
   for (std::size_t i = 0; i < t.rows; ++i) {
-    if (created->ints[i] != missing_int64 && day_of_seconds(created->ints[i]) >= ctx.as_of)
+    if (created->int_at(i) != missing_int64 && day_of_seconds(created->int_at(i)) >= ctx.as_of)
       continue;
     const std::string text = folded(stage->text(i));
     std::int32_t k = -1;

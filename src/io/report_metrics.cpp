@@ -43,7 +43,7 @@ std::int64_t as_n(std::uint64_t v) { return static_cast<std::int64_t>(v); }
 
 void add_value_metrics(order_section& s, emitter& e, const order_totals& t) {
   const auto n_cust = as_n(t.customers);
-  if (!s.orders.amount.empty()) {
+  if (s.orders.has_amount) {
     e.put("revenue", money_from_e4(t.revenue_e4), money, as_n(t.orders));
     e.put("aov", aov(t), money, as_n(t.orders));
     e.put("arpu", arpu(t), money, n_cust, "revenue per customer with an order in the range");
@@ -64,7 +64,7 @@ void add_value_metrics(order_section& s, emitter& e, const order_totals& t) {
   e.put("customer_lifespan_years", lifespan, "years", n_cust, "observed mean span");
   e.put("purchase_frequency_per_year", purchase_frequency_per_year(t),
         "orders per customer per year", n_cust);
-  if (s.orders.amount.empty()) return;
+  if (!s.orders.has_amount) return;
   clv_options clv;
   clv.gross_margin = s.options.gross_margin;
   if (s.annual_churn && *s.annual_churn > 0.0) {
@@ -101,7 +101,7 @@ std::vector<std::uint8_t> refunded_flags(const column& status) {
 }
 
 void add_refunds(order_section& s, emitter& e, const order_totals& t) {
-  if (s.orders.amount.empty()) {
+  if (!s.orders.has_amount) {
     e.missing("refund_rate", "ratio", "needs orders.amount");
     return;
   }
@@ -114,16 +114,18 @@ void add_refunds(order_section& s, emitter& e, const order_totals& t) {
   const column* amount = s.source.find("amount");
   const column* refunded = s.source.find("refunded_amount");
   const column* status = s.source.find("status");
-  const bool has_refunded = refunded != nullptr && refunded->storage == column_storage::int64;
+  const bool has_refunded = refunded != nullptr && refunded->integral();
   const bool has_status = status != nullptr && status->storage == column_storage::dictionary;
-  if ((has_refunded || has_status) && amount != nullptr &&
-      amount->storage == column_storage::int64 && s.orders.refund_rows == 0) {
+  if ((has_refunded || has_status) && amount != nullptr && amount->integral() &&
+      s.orders.refund_rows == 0) {
     const std::vector<std::uint8_t> flag =
         has_status ? refunded_flags(*status) : std::vector<std::uint8_t>{};
-    refunds = refunds_from_columns(amount->ints,
-                                   has_refunded ? std::span<const std::int64_t>(refunded->ints)
-                                                : std::span<const std::int64_t>{},
-                                   flag);
+    std::vector<std::int64_t> amount_store;
+    std::vector<std::int64_t> refunded_store;
+    refunds = refunds_from_columns(
+        amount->int64_values(amount_store),
+        has_refunded ? refunded->int64_values(refunded_store) : std::span<const std::int64_t>{},
+        flag);
     variant = has_refunded ? "refunded_amount column" : "status column (refunded in full)";
   }
   e.put("refund_rate", refunds.rate(), "ratio", as_n(refunds.orders), variant);
@@ -144,9 +146,8 @@ void add_cross_and_upsell(order_section& s, emitter& e) {
     std::vector<std::uint32_t> codes;
     for (std::size_t i = 0; i < s.orders.row_customer.size(); ++i) {
       if (!usable.empty() && usable[i] == 0) continue;
-      const bool refund =
-          amount != nullptr && amount->storage == column_storage::int64 && amount->ints[i] < 0;
-      if (refund || day_of_seconds(at->ints[i]) >= s.as_of) continue;
+      const bool refund = amount != nullptr && amount->integral() && amount->int_at(i) < 0;
+      if (refund || day_of_seconds(at->int_at(i)) >= s.as_of) continue;
       customer.push_back(s.orders.row_customer[i]);
       codes.push_back(category->codes[i]);
     }
@@ -157,7 +158,7 @@ void add_cross_and_upsell(order_section& s, emitter& e) {
   } else if (category == nullptr) {
     e.missing("cross_sell_rate", "ratio", "needs orders.category");
   }
-  if (s.orders.amount.empty()) {
+  if (!s.orders.has_amount) {
     e.missing("upsell_rate", "ratio", "needs orders.amount");
     return;
   }

@@ -19,7 +19,11 @@ namespace crm::io::detail {
 struct order_data {
   std::span<const std::uint32_t> customer;
   std::span<const day_t> day;
-  std::span<const std::int64_t> amount;  ///< empty when the table has no amount
+  std::span<const std::int64_t> amount;  ///< empty without amounts, or when in `amount32`
+  /// The amounts when they were borrowed from a compact (int32) column: extract_orders with
+  /// compact_amounts; `amount` is then empty, and view() has no amounts (use group()).
+  std::span<const std::int32_t> amount32;
+  bool has_amount = false;  ///< the orders have amounts (in `amount` or `amount32`)
   std::uint32_t customer_count = 0;
   /// Rank of each customer's id in id order (ties of RFM are broken by it).
   std::vector<std::uint32_t> tie_rank;
@@ -51,6 +55,16 @@ struct order_data {
   [[nodiscard]] orders_view view() const noexcept {
     return {customer, day, amount, customer_count};
   }
+  /// Order k's amount (1/10000 units); has_amount must be true.
+  [[nodiscard]] std::int64_t amount_at(std::size_t k) const noexcept {
+    return amount32.empty() ? amount[k] : std::int64_t{amount32[k]};
+  }
+  /// The orders grouped by customer, amounts from `amount` or `amount32`.
+  [[nodiscard]] customer_orders group(unsigned threads) const;
+  /// Frees the per-order columns it owns and forgets the borrowed ones (customer, day, amount,
+  /// first_row, usable_row, row_customer): for after the grouping, when nothing reads orders
+  /// in row order any more. The counts, has_amount and tie_rank stay.
+  void release_rows() noexcept;
   /// The table row each order starts on.
   [[nodiscard]] std::size_t row_of(std::size_t order) const noexcept {
     return first_row.empty() ? order : first_row[order];
@@ -62,7 +76,8 @@ struct order_data {
 };
 
 /// Builds the order columns of an orders table. Throws invalid_input when the table has no
-/// customer key or no order date (the caller checks the kind first).
-[[nodiscard]] order_data extract_orders(const table& t);
+/// customer key or no order date (the caller checks the kind first). With `compact_amounts`, an
+/// int32 amount column whose rows are the orders is borrowed as `amount32` (else widened).
+[[nodiscard]] order_data extract_orders(const table& t, bool compact_amounts = false);
 
 }  // namespace crm::io::detail

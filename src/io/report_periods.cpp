@@ -168,7 +168,7 @@ void add_periods(order_section& s, report& r) {
   s.grouped = customer_orders();  // every later section reads the summary: free the grouping
   const std::vector<period_row> rows = here.tables.rows();
   const std::vector<churn_row> churn = here.churn.rows();
-  add_activity_rows(rows, s.options.period, !s.orders.amount.empty(), r.metrics);
+  add_activity_rows(rows, s.options.period, s.orders.has_amount, r.metrics);
   add_churn_rows(s, churn, r.metrics);
   add_growth_rows(rows, churn, s.options.period, r.metrics);
   s.annual_churn = annual_churn(here.monthly ? here.monthly->rows() : churn);
@@ -176,7 +176,7 @@ void add_periods(order_section& s, report& r) {
   report_cohorts cohorts;
   cohorts.rows = here.tables.cohorts();
   cohorts.period = s.options.period;
-  cohorts.has_revenue = !s.orders.amount.empty();
+  cohorts.has_revenue = s.orders.has_amount;
   r.cohorts = std::move(cohorts);
 }
 

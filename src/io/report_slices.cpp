@@ -83,7 +83,7 @@ std::vector<row_slice> slices_of(const table& t, const column* time, const secti
   std::size_t late = 0;
   std::vector<std::uint8_t> in_range(t.rows, 1);
   for (std::uint32_t i = 0; i < t.rows; ++i) {
-    const std::int64_t at = time != nullptr ? time->ints[i] : missing_int64;
+    const std::int64_t at = time != nullptr ? time->int_at(i) : missing_int64;
     if (at != missing_int64) {
       const day_t day = day_of_seconds(at);
       if (day >= ctx.as_of) {

@@ -86,6 +86,15 @@ template <typename T>
   return out;
 }
 
+/// Gathers an integral column's values (int64 or int32 storage) at `rows`, as int64.
+[[nodiscard]] inline std::vector<std::int64_t> gather_ints(const column& c,
+                                                           std::span<const std::uint32_t> rows) {
+  std::vector<std::int64_t> out;
+  out.reserve(rows.size());
+  for (const std::uint32_t r : rows) out.push_back(c.int_at(r));
+  return out;
+}
+
 /// Amounts of an orders table without them: the payments of a payments table summed by order
 /// id (orders without a payment: 0, noted).
 void join_payments(order_data& o, const table& orders, std::span<const read_result> inputs,

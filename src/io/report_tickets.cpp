@@ -20,7 +20,7 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 const column* timestamps(const table& t, std::string_view canonical) {
   const column* c = t.find(canonical);
-  return c != nullptr && c->storage == column_storage::int64 ? c : nullptr;
+  return c != nullptr && c->integral() ? c : nullptr;
 }
 
 /// A status that means the ticket is done (resolved, solved, closed, 已解决, 已关闭 ...).
@@ -58,21 +58,25 @@ std::vector<double> spans(const table& t, const column& start, const column& end
                           const business_calendar* calendar, bool skip, std::size_t& bad) {
   std::vector<std::uint32_t> all(t.rows);
   for (std::uint32_t i = 0; i < t.rows; ++i) all[i] = i;
+  std::vector<std::int64_t> start_store;
+  std::vector<std::int64_t> end_store;
   std::vector<std::int64_t> ends;
-  std::span<const std::int64_t> end_at = end.ints;
+  const std::span<const std::int64_t> start_at = start.int64_values(start_store);
+  std::span<const std::int64_t> end_at = end.int64_values(end_store);
   if (skip) {
-    ends = end.ints;
+    ends.assign(end_at.begin(), end_at.end());
     for (std::size_t i = 0; i < t.rows; ++i) {
-      if (ends[i] != missing_int64 && start.ints[i] != missing_int64 && ends[i] < start.ints[i]) {
-        ends[i] = start.ints[i];  // measured as 0, replaced below
+      if (ends[i] != missing_int64 && start.int_at(i) != missing_int64 &&
+          ends[i] < start.int_at(i)) {
+        ends[i] = start.int_at(i);  // measured as 0, replaced below
       }
     }
     end_at = ends;
   }
   try {
-    std::vector<double> out = durations(start.ints, end_at, what, calendar);
+    std::vector<double> out = durations(start_at, end_at, what, calendar);
     for (std::size_t i = 0; skip && i < t.rows; ++i) {
-      if (ends[i] != end.ints[i]) {
+      if (ends[i] != end.int_at(i)) {
         out[i] = bad_duration;
         ++bad;
       }
@@ -108,7 +112,7 @@ ticket_data ticket_data_of(const table& t, const report_options& o,
     // Without creation times there are no durations; resolution comes from the end times.
     if (resolved != nullptr) {
       d.resolved.resize(t.rows);
-      for (std::size_t i = 0; i < t.rows; ++i) d.resolved[i] = resolved->ints[i] != missing_int64;
+      for (std::size_t i = 0; i < t.rows; ++i) d.resolved[i] = resolved->int_at(i) != missing_int64;
       d.resolved_from = resolved->header + " present";
     }
     notes.push_back(t.source +
@@ -145,7 +149,7 @@ ticket_data ticket_data_of(const table& t, const report_options& o,
   const column* status = t.find("status");
   if (resolved != nullptr) {
     d.resolved.resize(t.rows);
-    for (std::size_t i = 0; i < t.rows; ++i) d.resolved[i] = resolved->ints[i] != missing_int64;
+    for (std::size_t i = 0; i < t.rows; ++i) d.resolved[i] = resolved->int_at(i) != missing_int64;
     d.resolved_from = resolved->header + " present";
   } else if (status != nullptr && status->storage == column_storage::dictionary) {
     std::vector<std::uint8_t> done(status->dictionary.size());
@@ -225,10 +229,10 @@ void emit_rates(const table& t, const ticket_data& d, const row_slice& s,
           rate.wilson());
     e.put("open_tickets", static_cast<double>(rate.n - rate.hits), "tickets", rate.n);
     const column* reopen = t.find("reopen_count");
-    if (reopen == nullptr || reopen->storage != column_storage::int64) {
+    if (reopen == nullptr || !reopen->integral()) {
       e.missing("first_contact_resolution_rate", "ratio", "needs tickets.reopen_count");
     } else {
-      const std::vector<std::int64_t> reopens = gather(reopen->ints, s.rows);
+      const std::vector<std::int64_t> reopens = gather_ints(*reopen, s.rows);
       const fcr_result f =
           on_rows(t, "reopen_count", s, [&] { return first_contact_resolution(done, reopens); });
       e.put("first_contact_resolution_rate", f.rate.value(), "ratio", f.rate.n,

@@ -32,6 +32,8 @@ std::size_t column::size() const noexcept {
   switch (storage) {
     case column_storage::int64:
       return ints.size();
+    case column_storage::int32:
+      return ints32.size();
     case column_storage::real:
       return reals.size();
     case column_storage::boolean:
@@ -47,6 +49,8 @@ bool column::is_missing(std::size_t row) const noexcept {
   switch (storage) {
     case column_storage::int64:
       return ints[row] == missing_int64;
+    case column_storage::int32:
+      return ints32[row] == missing_int32;
     case column_storage::real:
       return std::isnan(reals[row]);
     case column_storage::boolean:
@@ -56,6 +60,15 @@ bool column::is_missing(std::size_t row) const noexcept {
       return codes[row] == missing_code;
   }
   return true;
+}
+
+std::span<const std::int64_t> column::int64_values(std::vector<std::int64_t>& scratch) const {
+  if (storage == column_storage::int64) return ints;
+  scratch.clear();
+  if (storage != column_storage::int32) return {};
+  scratch.resize(ints32.size());
+  for (std::size_t i = 0; i < ints32.size(); ++i) scratch[i] = int_at(i);
+  return scratch;
 }
 
 std::size_t column::distinct() const noexcept {
@@ -68,9 +81,10 @@ std::string column::text(std::size_t row) const {
   if (is_missing(row)) return {};
   switch (storage) {
     case column_storage::int64:
-      if (type == value_type::money) return format_money(ints[row]);
-      if (type == value_type::timestamp) return format_timestamp(ints[row], has_time_of_day);
-      return std::to_string(ints[row]);
+    case column_storage::int32:
+      if (type == value_type::money) return format_money(int_at(row));
+      if (type == value_type::timestamp) return format_timestamp(int_at(row), has_time_of_day);
+      return std::to_string(int_at(row));
     case column_storage::real: {
       char buf[64];
       std::snprintf(buf, sizeof buf, "%.17g", reals[row]);

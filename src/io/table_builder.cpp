@@ -7,6 +7,8 @@
 #include <span>
 #include <thread>
 
+#include "crm/dates.hpp"
+
 namespace crm::io::detail {
 
 std::string_view trim_blanks(std::string_view text) noexcept {
@@ -184,7 +186,8 @@ void chunk_builder::commit(std::size_t index, const slot& value) {
   if (value.missing) ++c.missing;
   switch (c.storage) {
     case column_storage::int64:
-      if (value.is_text) {  // an id that is not a plain integer: switch to a dictionary
+    case column_storage::int32:  // (chunks hold int64; only the assembled table narrows)
+      if (value.is_text) {       // an id that is not a plain integer: switch to a dictionary
         for (const std::int64_t v : c.ints) {
           c.codes.push_back(v == missing_int64 ? missing_code
                                                : intern(c.index, c.pool, std::to_string(v)));
@@ -429,6 +432,33 @@ table_assembler::table_assembler(const build_plan& plan) : plan_(&plan) {
   if (key_index_ == columns_.size()) key_index_ = named("email");
   key_narrow_ =
       key_index_ < columns_.size() && columns_[key_index_].storage == column_storage::int64;
+  if (!plan.compact_integers) return;
+  for (std::size_t i = 0; i < columns_.size(); ++i) {
+    column& c = columns_[i];
+    if (i == key_index_ || c.storage != column_storage::int64) continue;
+    c.storage = column_storage::int32;
+    c.int_scale = c.type == value_type::timestamp ? seconds_per_day : 1;
+  }
+}
+
+void table_assembler::append_compact(std::size_t index, const chunk_builder::chunk_column& chunk) {
+  column& c = columns_[index];
+  const std::int64_t scale = c.int_scale;
+  const std::int64_t lo = (std::int64_t{missing_int32} + 1) * scale;
+  const std::int64_t hi = std::int64_t{std::numeric_limits<std::int32_t>::max()} * scale;
+  for (std::size_t r = 0; r < chunk.ints.size(); ++r) {
+    const std::int64_t v = chunk.ints[r];
+    if (v == missing_int64) {
+      c.ints32.push_back(missing_int32);
+    } else if (v >= lo && v <= hi && v % scale == 0) {
+      c.ints32.push_back(static_cast<std::int32_t>(v / scale));
+    } else {  // too wide, or a time of day: the rest of the column as int64
+      widen_compact(c);
+      c.ints.insert(c.ints.end(), chunk.ints.begin() + static_cast<std::ptrdiff_t>(r),
+                    chunk.ints.end());
+      return;
+    }
+  }
 }
 
 void table_assembler::append_narrow_keys(const chunk_builder::chunk_column& chunk) {
@@ -473,6 +503,9 @@ void table_assembler::reserve(std::size_t rows) {
     switch (c.storage) {
       case column_storage::int64:
         c.ints.reserve(rows);
+        break;
+      case column_storage::int32:
+        c.ints32.reserve(rows);
         break;
       case column_storage::real:
         c.reals.reserve(rows);
@@ -534,12 +567,18 @@ void table_assembler::append(chunk_builder& chunk, std::int64_t line_base) {
       }
       widen_keys();  // text ids after plain integers: on as int64, then text below
     }
+    if (c.storage == column_storage::int32 && part.storage != column_storage::int64) {
+      widen_compact(c);  // an id column turning to text
+    }
     if (c.storage == column_storage::int64 && part.storage == column_storage::dictionary) {
       to_dictionary(i);
     }
     switch (c.storage) {
       case column_storage::int64:
         c.ints.insert(c.ints.end(), part.ints.begin(), part.ints.end());
+        break;
+      case column_storage::int32:
+        append_compact(i, part);
         break;
       case column_storage::real:
         c.reals.insert(c.reals.end(), part.reals.begin(), part.reals.end());
@@ -659,6 +698,14 @@ struct ranker {
 };
 
 }  // namespace
+
+void widen_compact(column& c) {
+  c.ints.reserve(c.ints32.capacity());
+  for (std::size_t r = 0; r < c.ints32.size(); ++r) c.ints.push_back(c.int_at(r));
+  std::vector<std::int32_t>().swap(c.ints32);
+  c.int_scale = 1;
+  c.storage = column_storage::int64;
+}
 
 void widen_narrow_ids(column& c) {
   c.ints.reserve(c.codes.capacity());

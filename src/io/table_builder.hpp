@@ -36,7 +36,8 @@ struct build_plan {
   const time_zone* zone = nullptr;
   error_policy policy = error_policy::fail;
   bool keep_rejected_rows = true;
-  bool survey_only = false;  ///< only classify day/month orders; build nothing
+  bool survey_only = false;       ///< only classify day/month orders; build nothing
+  bool compact_integers = false;  ///< read_options::compact_integers
 };
 
 /// Day/month evidence gathered by a survey pass for one column.
@@ -180,6 +181,9 @@ class table_assembler {
  private:
   void append_dictionary(std::size_t index, chunk_builder::chunk_column& chunk);
   void to_dictionary(std::size_t index);
+  // Appends a chunk's int64 values to an int32 column while they fit (whole multiples of its
+  // scale, within 32 bits); from the first that does not, the column goes on as int64.
+  void append_compact(std::size_t index, const chunk_builder::chunk_column& chunk);
 
   // Appends a chunk's plain integer customer ids to the key column's codes while they fit
   // 32 bits (key_narrow_); else widens the column back to int64.
@@ -203,6 +207,9 @@ class table_assembler {
 
 /// Replaces an int64 id column by dense codes into its sorted distinct values.
 void make_int_dictionary(column& c);
+
+/// Turns an int32 column back into an int64 one (the same values).
+void widen_compact(column& c);
 
 /// Moves the ids held in `c.codes` (32-bit values, missing_code when missing) to `c.ints` as an
 /// int64 column.

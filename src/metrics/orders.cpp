@@ -31,34 +31,65 @@ void validate(const orders_view& orders, const char* function) {
 }
 
 customer_orders::customer_orders(const orders_view& orders, unsigned threads)
-    : offset_(std::size_t{orders.customer_count} + 1, 0),
-      day_(orders.size()),
-      amount_(orders.amount.size()),
-      has_amount_(orders.has_amount()) {
+    : has_amount_(orders.has_amount()) {
   validate(orders, "customer_orders");
+  group(orders, orders.amount, threads);
+}
+
+customer_orders::customer_orders(const orders_view& orders, std::span<const std::int32_t> amount,
+                                 unsigned threads) {
+  validate(orders, "customer_orders");
+  if (!orders.amount.empty()) {
+    throw invalid_input("amounts given twice (orders.amount and the 32-bit amounts)",
+                        {"customer_orders", "amount", -1, ""});
+  }
+  require_same_length("customer_orders", "customer", orders.customer.size(), "amount",
+                      amount.size());
+  group(orders, amount, threads);
+}
+
+template <typename Amount>
+void customer_orders::group(const orders_view& orders, std::span<const Amount> amount,
+                            unsigned threads) {
+  std::vector<Amount>& store = [this]() -> std::vector<Amount>& {
+    if constexpr (std::is_same_v<Amount, std::int32_t>) {
+      return amount32_;
+    } else {
+      return amount_;
+    }
+  }();
+  offset_.assign(std::size_t{orders.customer_count} + 1, 0);
+  day_.resize(orders.size());
+  store.resize(amount.size());
   const std::size_t n = orders.size();
   if (n > std::size_t{0xFFFFFFFFU}) {
     throw invalid_input("more than 2^32 - 1 orders", {"customer_orders", "customer", -1, ""});
   }
   // Counting sort, stable: each part of the rows counts its orders per customer; one pass turns
-  // the counts into each part's first slot per customer (part 0's orders of a customer before
-  // part 1's); each part then scatters its rows. The scatter is the only random access.
+  // the counts into each part's next slot per customer (part 0's orders of a customer before
+  // part 1's); each part then scatters its rows. The scatter is the only random access. The
+  // last part counts in offset_ shifted by one (its slot for customer c is offset_[c + 1]),
+  // which its scatter leaves at the end of c's orders: the offsets, with no array of its own.
   const std::size_t parts =
       std::clamp<std::size_t>(threads, 1, std::max<std::size_t>(n / 65536, 1));
-  std::vector<std::vector<std::uint32_t>> next(parts);
+  std::vector<std::vector<std::uint32_t>> next(parts - 1);
+  const auto slots = [&](std::size_t p) {
+    return p + 1 < parts ? next[p].data() : offset_.data() + 1;
+  };
   std::vector<std::pair<day_t, day_t>> range(parts, {no_day, no_day});
   const auto rows_of = [n, parts](std::size_t p) {
     return std::pair(n * p / parts, n * (p + 1) / parts);
   };
-  const bool money = !amount_.empty();
+  const bool money = !store.empty();
   constexpr std::size_t ahead = 16;  // rows whose slot is prefetched (random customer order)
   const auto count = [&](std::size_t p) {
-    next[p].assign(offset_.size(), 0);
+    if (p + 1 < parts) next[p].assign(orders.customer_count, 0);
+    std::uint32_t* slot = slots(p);
     const auto [b, e] = rows_of(p);
-    for (std::size_t i = b; i < e; ++i) ++next[p][orders.customer[i]];
+    for (std::size_t i = b; i < e; ++i) ++slot[orders.customer[i]];
   };
   const auto scatter = [&](std::size_t p) {
-    std::uint32_t* slot = next[p].data();
+    std::uint32_t* slot = slots(p);
     const auto [b, e] = rows_of(p);
     day_t lo = b < e ? orders.day[b] : no_day;
     day_t hi = lo;
@@ -67,7 +98,7 @@ customer_orders::customer_orders(const orders_view& orders, unsigned threads)
       const std::uint32_t k = slot[orders.customer[i]]++;
       const day_t d = orders.day[i];
       day_[k] = d;
-      if (money) amount_[k] = orders.amount[i];
+      if (money) store[k] = amount[i];
       lo = std::min(lo, d);
       hi = std::max(hi, d);
     }
@@ -75,12 +106,10 @@ customer_orders::customer_orders(const orders_view& orders, unsigned threads)
   };
   on_threads(parts, count);
   std::uint32_t at = 0;
-  for (std::size_t c = 0; c + 1 < offset_.size(); ++c) {
-    offset_[c] = at;
-    for (std::size_t p = 0; p < parts; ++p) at += std::exchange(next[p][c], at);
+  for (std::size_t c = 0; c < orders.customer_count; ++c) {
+    for (std::size_t p = 0; p < parts; ++p) at += std::exchange(slots(p)[c], at);
   }
-  offset_.back() = at;
-  on_threads(parts, scatter);
+  on_threads(parts, scatter);  // offset_[0] stays 0
   next.clear();
   for (const auto& [lo, hi] : range) {
     if (lo == no_day) continue;
@@ -90,11 +119,11 @@ customer_orders::customer_orders(const orders_view& orders, unsigned threads)
   // Days ascending per customer (already so for chronological exports); equal days by amount.
   const auto in_order = [&](std::size_t k) {  // positions k - 1 and k
     return day_[k - 1] < day_[k] ||
-           (day_[k - 1] == day_[k] && (!money || amount_[k - 1] <= amount_[k]));
+           (day_[k - 1] == day_[k] && (!money || store[k - 1] <= store[k]));
   };
   const std::vector<std::uint32_t> cut = split(static_cast<unsigned>(parts));
   on_threads(parts, [&](std::size_t p) {
-    std::vector<std::pair<day_t, std::int64_t>> buf;
+    std::vector<std::pair<day_t, Amount>> buf;
     for (std::uint32_t c = cut[p]; c < cut[p + 1]; ++c) {
       const std::size_t b = offset_[c];
       const std::size_t e = offset_[c + 1];
@@ -107,9 +136,9 @@ customer_orders::customer_orders(const orders_view& orders, unsigned threads)
         continue;
       }
       buf.clear();
-      for (k = b; k < e; ++k) buf.emplace_back(day_[k], amount_[k]);
+      for (k = b; k < e; ++k) buf.emplace_back(day_[k], store[k]);
       std::sort(buf.begin(), buf.end());
-      for (k = b; k < e; ++k) std::tie(day_[k], amount_[k]) = buf[k - b];
+      for (k = b; k < e; ++k) std::tie(day_[k], store[k]) = buf[k - b];
     }
   });
 }
@@ -204,7 +233,7 @@ void customer_summary::update(const customer_orders& orders, unsigned threads) {
       last_[c] = std::max(last_[c], d.back());
       orders_[c] += static_cast<std::uint32_t>(d.size());
       std::int64_t spend = 0;
-      for (const std::int64_t a : orders.amounts(c)) spend += a;
+      for (const std::int64_t a : orders.amounts(c)) spend += a;  // (64- or 32-bit storage)
       spend_[c] += spend;
       sum += spend;
     }

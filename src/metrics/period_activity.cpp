@@ -279,7 +279,7 @@ void period_tables::add(const customer_orders& orders, std::uint32_t begin, std:
   const std::size_t periods = active_.size();
   for (std::uint32_t c = begin; c < end; ++c) {
     const std::span<const day_t> days = orders.days(c);
-    const std::span<const std::int64_t> amounts = orders.amounts(c);
+    const amount_view amounts = orders.amounts(c);
     std::size_t cohort = periods;  // none yet
     std::size_t prev = periods;
     std::uint64_t* cells = nullptr;

@@ -218,7 +218,7 @@ void upsell_counter::add(const customer_orders& orders, std::uint32_t begin, std
   for (std::uint32_t c = begin; c < end; ++c) {
     const std::span<const day_t> days = orders.days(c);
     if (days.empty()) continue;
-    const std::span<const std::int64_t> amounts = orders.amounts(c);
+    const amount_view amounts = orders.amounts(c);
     last_two s;
     for (std::size_t j = 0; j < days.size(); ++j) {
       const std::int64_t k = std::int64_t{days[j]} - first_day_;

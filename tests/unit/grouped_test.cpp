@@ -75,6 +75,29 @@ TEST_CASE("customer_orders: equal days ordered by amount; no amounts; empty", "[
   CHECK_THROWS_WITH(crm::customer_orders({bad, two, {}, 2}), Catch::Contains("row 1"));
 }
 
+TEST_CASE("customer_orders: 32-bit amounts, widened as they are grouped", "[grouped][edge]") {
+  const std::vector<std::uint32_t> c{1, 0, 1, 1};
+  const std::vector<crm::day_t> day{d(2024, 5, 2), d(2024, 5, 9), d(2024, 5, 1), d(2024, 5, 2)};
+  // The widest 32-bit amounts (±214,748.3647) next to small ones; c1's days ascending, the two
+  // May 2 orders by amount: -2147483647 before 2147483647.
+  const std::vector<std::int32_t> amount{2147483647, 5, 900, -2147483647};
+  const crm::customer_orders g({c, day, {}, 2}, amount);
+  CHECK(g.has_amount());
+  CHECK(std::vector<std::int64_t>(g.amounts(1).begin(), g.amounts(1).end()) ==
+        std::vector<std::int64_t>{900, -2147483647, 2147483647});
+  CHECK(std::vector<std::int64_t>(g.amounts(0).begin(), g.amounts(0).end()) ==
+        std::vector<std::int64_t>{5});
+  crm::customer_summary s(2);
+  s.update(g);
+  CHECK(s.spend()[1] == 900);  // -2147483647 + 2147483647 + 900, exact in int64
+  const std::vector<std::int64_t> wide{1, 2, 3, 4};
+  CHECK_THROWS_WITH(crm::customer_orders({c, day, wide, 2}, amount),
+                    Catch::Contains("amounts given twice"));
+  const std::vector<std::int32_t> short_amount{1, 2};
+  CHECK_THROWS_WITH(crm::customer_orders({c, day, {}, 2}, short_amount),
+                    Catch::Contains("differ in length"));
+}
+
 TEST_CASE("customer_summary: from grouped orders, the fixture's figures by hand", "[grouped]") {
   const reversed_orders r;
   crm::customer_summary s(4);

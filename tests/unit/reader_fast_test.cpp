@@ -172,3 +172,80 @@ TEST_CASE("read_table: customer ids too wide, too sparse or turning to text", "[
   CHECK(key->key_text(1) == "7");
   CHECK(key->key_text(2) == "C-9");
 }
+
+TEST_CASE("read_table: compact integers, 4 bytes a row while every value fits",
+          "[reader][compact]") {
+  // 2023-01-01 is day 19358 (53 years of 365 days + 13 leap days since 1970); 2024-02-29 is
+  // 19723 (2024-01-01) + 59. Money in 1/10000 units: 5.22 -> 52200, 2298.07 -> 22980700.
+  const std::string text =
+      "customer_id,order_id,order_date,amount\n"
+      "1,5000002,2023-01-01,5.22\n"
+      "2,5000004,2023-01-02,\n"
+      "3,,2024-02-29,2298.07\n";
+  read_options o;
+  o.compact_integers = true;
+  const read_result r = read_text(text, o);
+  const column& id = *r.data.find("order_id");
+  const column& at = *r.data.find("order_at");
+  const column& amount = *r.data.find("amount");
+  CHECK(id.storage == column_storage::int32);
+  CHECK(id.ints32 == std::vector<std::int32_t>{5000002, 5000004, missing_int32});
+  CHECK(id.ints.empty());
+  CHECK((id.is_missing(2) && id.int_at(2) == missing_int64 && id.text(2).empty()));
+  CHECK(at.storage == column_storage::int32);
+  CHECK(at.int_scale == 86400);
+  CHECK(at.ints32 == std::vector<std::int32_t>{19358, 19359, 19782});
+  CHECK(at.int_at(0) == std::int64_t{19358} * 86400);
+  CHECK(at.text(2) == "2024-02-29");
+  CHECK(amount.ints32 == std::vector<std::int32_t>{52200, missing_int32, 22980700});
+  CHECK(amount.text(0) == "5.22");
+  std::vector<std::int64_t> scratch;
+  const std::span<const std::int64_t> wide = amount.int64_values(scratch);
+  CHECK(std::vector<std::int64_t>(wide.begin(), wide.end()) ==
+        std::vector<std::int64_t>{52200, missing_int64, 22980700});
+  CHECK(r.data.customer_key()->codes == std::vector<std::uint32_t>{0, 1, 2});  // as before
+  // Off by default: the same values as int64, timestamps in seconds.
+  const read_result plain = read_text(text);
+  CHECK(plain.data.find("order_at")->storage == column_storage::int64);
+  CHECK(plain.data.find("order_at")->ints[2] == std::int64_t{19782} * 86400);
+  CHECK(plain.data.find("amount")->int_at(2) == 22980700);
+}
+
+TEST_CASE("read_table: a compact column goes on as int64 from the first value that does not fit",
+          "[reader][compact]") {
+  read_options o;
+  o.compact_integers = true;
+  o.block_bytes = 64;  // about a chunk per record: the widening happens between chunks
+  o.threads = GENERATE(1U, 2U);
+  // 214748.3647 is the widest amount in 32 bits (2^31 - 1 ten-thousandths); .3648 is not. A time
+  // of day (10:00, 36000 s into 2024-01-02 = day 19724) turns the dates into seconds; a midnight
+  // time does not. An order id that is not an integer turns the ids into a dictionary.
+  const read_result r = read_text(
+      "customer_id,order_id,order_date,amount\n"
+      "1,7,2024-01-01,214748.3647\n"
+      "2,8,2024-01-03 00:00:00,-0.01\n"
+      "3,A-9,2024-01-02 10:00:00,214748.3648\n"
+      "4,10,2024-01-04,1.00\n",
+      o);
+  const column& id = *r.data.find("order_id");
+  const column& at = *r.data.find("order_at");
+  const column& amount = *r.data.find("amount");
+  CHECK(amount.storage == column_storage::int64);
+  CHECK(amount.ints == std::vector<std::int64_t>{2147483647, -100, 2147483648, 10000});
+  CHECK(at.storage == column_storage::int64);
+  CHECK(at.ints == std::vector<std::int64_t>{
+                       19723 * std::int64_t{86400}, 19725 * std::int64_t{86400},
+                       19724 * std::int64_t{86400} + 36000, 19726 * std::int64_t{86400}});
+  CHECK(at.has_time_of_day);
+  CHECK(id.storage == column_storage::dictionary);
+  CHECK(id.text(0) == "7");
+  CHECK(id.text(2) == "A-9");
+  CHECK(id.text(3) == "10");
+  // Midnight times alone stay days; the text keeps the time the file wrote.
+  const read_result midnight =
+      read_text("customer_id,order_date\n1,2024-01-03 00:00:00\n2,2024-01-01\n", o);
+  const column& m = *midnight.data.find("order_at");
+  CHECK(m.storage == column_storage::int32);
+  CHECK(m.ints32 == std::vector<std::int32_t>{19725, 19723});
+  CHECK(m.text(0) == "2024-01-03 00:00:00");
+}

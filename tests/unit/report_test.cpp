@@ -162,9 +162,12 @@ TEST_CASE("build_report: --by gives whole-range metrics per value", "[report]") 
 
 TEST_CASE("build_report: inputs handed over (their consumed columns freed) give the same figures",
           "[report]") {
-  const auto owned = [](const std::string& csv, const crm::io::report_options& o) {
+  // Read as the CLI reads (compact 32-bit columns) and as the library reads by default.
+  crm::io::read_options read;
+  read.compact_integers = GENERATE(false, true);
+  const auto owned = [&read](const std::string& csv, const crm::io::report_options& o) {
     std::vector<crm::io::read_result> in;
-    in.push_back(crm::io::read_table_from_memory("lines.csv", csv));
+    in.push_back(crm::io::read_table_from_memory("lines.csv", csv, read));
     return crm::io::build_report(std::move(in), o);
   };
   // With a category the order dates stay (cross-sell reads them); the order ids go.
@@ -179,10 +182,27 @@ TEST_CASE("build_report: inputs handed over (their consumed columns freed) give 
       "customer_id,order_id,order_date,amount\n1,1,2024-01-05,10.00\n2,2,2024-01-20,20.00\n"
       "1,3,2024-02-03,30.00\n";
   crm::io::report_options o;
+  // Nothing reads these orders in row order after the grouping: their rows are freed then.
   const crm::io::report plain = owned(w1, o);
   CHECK(value(plain, "customers") == 2);
   CHECK(value(plain, "revenue") == Approx(60.0));
+  CHECK(value(plain, "aov") == Approx(20.0));
+  CHECK(value(plain, "repeat_purchase_rate") == Approx(0.5));
+  CHECK(value(plain, "upsell_rate") == Approx(1.0));  // c1: Jan 10.00 -> Feb 30.00
   CHECK(value(plain, "active_customers", "2024-02") == 1);
+  CHECK(value(plain, "revenue", "2024-01") == Approx(30.0));
+  // A negative amount: the orders are combined (refunds kept out), amounts read per row.
+  const crm::io::report refunded = owned(w1 + "2,4,2024-02-04,-5.00\n", o);
+  CHECK(value(refunded, "orders") == 3);
+  CHECK(value(refunded, "revenue") == Approx(60.0));
+  CHECK(value(refunded, "refund_rate") == Approx(5.0 / 60.0));
+  // --repeat-within reads the rows after the grouping: they stay. c1's second order is 29 days
+  // after the first: repeat within 30 days 1 of 2, within 28 days 0 of 2.
+  o.repeat_within_days = 30;
+  CHECK(value(owned(w1, o), "repeat_purchase_rate", std::nullopt, "within 30") == Approx(0.5));
+  o.repeat_within_days = 28;
+  CHECK(value(owned(w1, o), "repeat_purchase_rate", std::nullopt, "within 28") == Approx(0.0));
+  o.repeat_within_days = 0;
   o.by = {"order_id"};
   const crm::io::report by_id = owned(w1, o);
   int groups = 0;

@@ -101,6 +101,7 @@ io::read_options to_read_options(const input_settings& s) {
   }
   o.threads = s.threads;
   o.keep_rejected_rows = !s.rejects.empty();
+  o.compact_integers = true;  // every command reads through int_at / int64_values
   return o;
 }
 

@@ -36,6 +36,11 @@ struct read_options {
   unsigned threads = 0;                             ///< worker threads; 0 = all cores
   std::size_t block_bytes = std::size_t{16} << 20;  ///< bytes parsed per step (tests use small)
   bool keep_rejected_rows = true;                   ///< keep rejected rows' text for a rejects file
+  /// Store money, integer, integer-id and date-only timestamp columns in 4 bytes per row
+  /// (column_storage::int32; date-only timestamps as days) while every value fits, else as
+  /// int64: half the memory of a large export. Read such columns with column::int_at or
+  /// column::int64_values. Off by default: `ints` then holds every integral column.
+  bool compact_integers = false;
 };
 
 /// The input format that was detected.

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,6 +17,7 @@ namespace crm::io {
 inline constexpr std::int64_t missing_int64 = std::numeric_limits<std::int64_t>::min();
 inline constexpr std::uint32_t missing_code = std::numeric_limits<std::uint32_t>::max();
 inline constexpr std::uint8_t missing_bool = 2;
+inline constexpr std::int32_t missing_int32 = std::numeric_limits<std::int32_t>::min();
 // Missing decimals are quiet NaN.
 
 /// Strings stored back to back in one buffer, addressed by a dense 0-based index.
@@ -38,6 +40,9 @@ class string_pool {
 enum class column_storage : std::uint8_t {
   int64,           ///< `ints`: money (1/10000 units), integers, timestamps (local seconds),
                    ///< and ids that are all plain non-negative integers
+  int32,           ///< `ints32` × `int_scale`: the same values in 4 bytes, when the reader was
+                   ///< asked for compact columns (read_options::compact_integers) and every
+                   ///< value fits; date-only timestamps are days (int_scale 86400)
   real,            ///< `reals`: decimals, NaN = missing
   boolean,         ///< `bools`: 0, 1, missing_bool
   dictionary,      ///< `codes` into `dictionary` (first-appearance order): text, other ids
@@ -52,6 +57,8 @@ struct column {
   column_storage storage = column_storage::dictionary;
 
   std::vector<std::int64_t> ints;
+  std::vector<std::int32_t> ints32;  ///< missing_int32 when missing
+  std::int64_t int_scale = 1;        ///< int32 storage: value = ints32[row] * int_scale
   std::vector<double> reals;
   std::vector<std::uint8_t> bools;
   std::vector<std::uint32_t> codes;
@@ -63,6 +70,20 @@ struct column {
 
   /// Number of rows.
   [[nodiscard]] std::size_t size() const noexcept;
+  /// True for int64 and int32 storage: money, integers, timestamps, integer ids.
+  [[nodiscard]] bool integral() const noexcept {
+    return storage == column_storage::int64 || storage == column_storage::int32;
+  }
+  /// Row `row` of an integral column as int64 (missing_int64 when missing), whatever its storage.
+  [[nodiscard]] std::int64_t int_at(std::size_t row) const noexcept {
+    if (storage == column_storage::int64) return ints[row];
+    const std::int32_t v = ints32[row];
+    return v == missing_int32 ? missing_int64 : std::int64_t{v} * int_scale;
+  }
+  /// The rows of an integral column as int64: `ints` itself, or `ints32` widened into `scratch`
+  /// (empty for other storages).
+  [[nodiscard]] std::span<const std::int64_t> int64_values(
+      std::vector<std::int64_t>& scratch) const;
   /// True when row `row` is missing.
   [[nodiscard]] bool is_missing(std::size_t row) const noexcept;
   /// The value of row `row` as text, canonical form: money with its decimals, timestamps ISO,
