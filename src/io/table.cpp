@@ -141,11 +141,13 @@ std::string format_money(std::int64_t e4) {
     frac /= 10;
     --digits;
   }
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%s%llu.%0*llu", negative ? "-" : "",
-                static_cast<unsigned long long>(whole), digits,
-                static_cast<unsigned long long>(frac));
-  return buf;
+  std::string out = negative ? "-" : "";
+  out += std::to_string(whole);
+  out += '.';
+  const std::string fraction = std::to_string(frac);  // at most `digits` digits
+  out.append(static_cast<std::size_t>(digits) - fraction.size(), '0');
+  out += fraction;
+  return out;
 }
 
 std::string format_timestamp(std::int64_t local_seconds, bool with_time) {
