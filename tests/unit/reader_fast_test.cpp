@@ -204,6 +204,14 @@ TEST_CASE("read_table: compact integers, 4 bytes a row while every value fits",
   CHECK(std::vector<std::int64_t>(wide.begin(), wide.end()) ==
         std::vector<std::int64_t>{52200, missing_int64, 22980700});
   CHECK(r.data.customer_key()->codes == std::vector<std::uint32_t>{0, 1, 2});  // as before
+  // JSON Lines go through the same assembler.
+  const read_result json = read_table_from_memory(
+      "mem.jsonl",
+      "{\"customer_id\": 1, \"order_date\": \"2023-01-01\", \"amount\": \"5.22\"}\n"
+      "{\"customer_id\": 2, \"order_date\": \"2024-02-29\", \"amount\": \"2298.07\"}\n",
+      o);
+  CHECK(json.data.find("order_at")->ints32 == std::vector<std::int32_t>{19358, 19782});
+  CHECK(json.data.find("amount")->ints32 == std::vector<std::int32_t>{52200, 22980700});
   // Off by default: the same values as int64, timestamps in seconds.
   const read_result plain = read_text(text);
   CHECK(plain.data.find("order_at")->storage == column_storage::int64);
