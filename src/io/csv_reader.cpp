@@ -254,7 +254,8 @@ std::vector<std::string> csv_pass::open(read_report& report) {
 void csv_pass::run(const build_plan& plan, table_assembler* assembler,
                    std::vector<order_evidence>* evidence, read_report& report) {
   start();
-  if (dialect_.has_header) {  // skip the header record
+  if (dialect_.has_header) {  // skip the header record (it may span several blocks)
+    while (!eof_ && last_record_end(view()) == 0) fill();
     csv_scanner scanner(view(), dialect_);
     csv_record record;
     scanner.next(record);

@@ -223,7 +223,9 @@ TEST_CASE("read_table: a compact column goes on as int64 from the first value th
           "[reader][compact]") {
   read_options o;
   o.compact_integers = true;
-  o.block_bytes = 64;  // about a chunk per record: the widening happens between chunks
+  // Blocks of 32 bytes: the header (39 bytes) spans two, and the widening happens between
+  // chunks of a record or so.
+  o.block_bytes = 32;
   o.threads = GENERATE(1U, 2U);
   // 214748.3647 is the widest amount in 32 bits (2^31 - 1 ten-thousandths); .3648 is not. A time
   // of day (10:00, 36000 s into 2024-01-02 = day 19724) turns the dates into seconds; a midnight
@@ -256,4 +258,17 @@ TEST_CASE("read_table: a compact column goes on as int64 from the first value th
   CHECK(m.storage == column_storage::int32);
   CHECK(m.ints32 == std::vector<std::int32_t>{19725, 19723});
   CHECK(m.text(0) == "2024-01-03 00:00:00");
+}
+
+TEST_CASE("read_table: a header longer than a read block", "[reader][edge]") {
+  read_options o;
+  o.block_bytes = 16;
+  // 49 bytes of header over 16-byte blocks; before the fix the data pass skipped only the
+  // header's first block and read "order_date,amount" as a record of 1 field.
+  const read_result r = read_text(
+      "customer_id,order_date,amount,unmapped_long_name\n7,2024-01-01,1.50,x\n8,2024-01-02,2,y\n",
+      o);
+  REQUIRE(r.data.rows == 2);
+  CHECK(r.data.find("amount")->ints == std::vector<std::int64_t>{15000, 20000});
+  CHECK(r.data.customer_key()->int_keys == std::vector<std::int64_t>{7, 8});
 }
