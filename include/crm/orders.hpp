@@ -58,8 +58,11 @@ class amount_view {
     using pointer = void;
     using reference = std::int64_t;
     iterator() = default;
-    iterator(const amount_view* view, std::size_t i) noexcept : view_(view), i_(i) {}
-    std::int64_t operator*() const noexcept { return (*view_)[i_]; }
+    iterator(const amount_view& view, std::size_t i) noexcept
+        : wide_(view.wide_), narrow_(view.narrow_), i_(i) {}
+    std::int64_t operator*() const noexcept {
+      return narrow_ != nullptr ? std::int64_t{narrow_[i_]} : wide_[i_];
+    }
     iterator& operator++() noexcept {
       ++i_;
       return *this;
@@ -72,11 +75,12 @@ class amount_view {
     friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.i_ == b.i_; }
 
    private:
-    const amount_view* view_ = nullptr;
+    const std::int64_t* wide_ = nullptr;  // the view's data, not the view: outlives it
+    const std::int32_t* narrow_ = nullptr;
     std::size_t i_ = 0;
   };
-  [[nodiscard]] iterator begin() const noexcept { return {this, 0}; }
-  [[nodiscard]] iterator end() const noexcept { return {this, size_}; }
+  [[nodiscard]] iterator begin() const noexcept { return {*this, 0}; }
+  [[nodiscard]] iterator end() const noexcept { return {*this, size_}; }
 
  private:
   const std::int64_t* wide_ = nullptr;

@@ -2,12 +2,20 @@
 
 // Private: the one way the kernels and the report engine run work on several threads.
 
+#include <algorithm>
 #include <cstddef>
 #include <exception>
 #include <thread>
 #include <vector>
 
 namespace crm::detail {
+
+/// How many parts to cut `items` into for up to `threads` threads: at least one, and no part
+/// under `min_items` (a thread is not worth starting for less).
+[[nodiscard]] inline std::size_t parts_for(std::size_t threads, std::size_t items,
+                                           std::size_t min_items = 65536) noexcept {
+  return std::clamp<std::size_t>(threads, 1, std::max<std::size_t>(items / min_items, 1));
+}
 
 /// Runs fn(0) .. fn(parts − 1), each on a thread of its own except the last, which runs on the
 /// calling thread; returns when all are done and rethrows the first part's exception (in part

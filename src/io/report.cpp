@@ -118,9 +118,8 @@ void release_consumed_columns(table& owned, const report_options& options, const
   const bool cross_sell =
       owned.find("category") != nullptr || owned.find("product_category") != nullptr;
   for (column& c : owned.columns) {
-    const bool borrowed = !c.ints32.empty() && o.day.data() == c.ints32.data();  // compact days
     const bool consumed =
-        c.canonical == "order_id" || (c.canonical == "order_at" && !cross_sell && !borrowed);
+        (c.canonical == "order_id" || (c.canonical == "order_at" && !cross_sell)) && !o.borrows(c);
     const bool grouped_by = std::any_of(
         options.by.begin(), options.by.end(),
         [&](const std::string& by) { return by == c.canonical || owned.find_header(by) == &c; });
@@ -179,9 +178,8 @@ void add_orders_report(const read_result& in, std::span<const read_result> input
   const auto first_period_metric = static_cast<std::ptrdiff_t>(r.metrics.size());
   detail::add_periods(section, r);  // also sets section.annual_churn
   const auto first_whole_metric = static_cast<std::ptrdiff_t>(r.metrics.size());
-  // RFM reads the summary and writes only r.rfm, beside the whole range on a second thread.
-  // RFM stays on this thread: its arrays reuse the heap memory add_periods freed here (a second
-  // thread allocates from its own arena, in fresh pages).
+  // RFM reads the summary and writes only r.rfm; the whole range runs beside it on a second
+  // thread. RFM stays on this thread: its arrays reuse the heap memory add_periods freed here.
   detail::run_beside([&section, &r] { detail::add_whole_range(section, {}, r.metrics); },
                      [&section, &r] { detail::add_rfm(section, r); });
   // The model lists whole-range metrics first, then the periods.

@@ -94,12 +94,12 @@ void add_costs(const table& t, const section_context& ctx, spend_table& s,
   std::size_t coarse = 0;
   std::size_t other = 0;
   for (std::uint32_t i = 0; i < t.rows; ++i) {
-    if (amount.int_at(i) == missing_int64) continue;
+    if (amount.is_missing(i)) continue;
     std::optional<std::pair<day_t, day_t>> days;
-    if (start != nullptr && start->integral() && start->int_at(i) != missing_int64) {
+    if (start != nullptr && start->integral() && !start->is_missing(i)) {
       const day_t first = day_of_seconds(start->int_at(i));
       const column* end = t.find("period_end");
-      const bool has_end = end != nullptr && end->integral() && end->int_at(i) != missing_int64;
+      const bool has_end = end != nullptr && end->integral() && !end->is_missing(i);
       days = std::pair{first, has_end ? day_of_seconds(end->int_at(i)) : first};
     } else if (period != nullptr) {
       days = period_days(period->text(i));
@@ -251,7 +251,7 @@ void add_channel_cac(const spend_table& spend, const section_context& ctx, repor
     const column* created = t.find("created_at");
     std::map<std::string, std::uint64_t> acquired;
     for (std::size_t i = 0; i < t.rows; ++i) {
-      if (created != nullptr && created->integral() && created->int_at(i) != missing_int64 &&
+      if (created != nullptr && created->integral() && !created->is_missing(i) &&
           day_of_seconds(created->int_at(i)) >= ctx.as_of) {
         continue;
       }
@@ -335,8 +335,7 @@ std::optional<std::uint64_t> retained_by(std::span<const table* const> actions,
     const column* at = t->find("entered_at");
     if (outcome == nullptr) return std::nullopt;
     for (std::size_t i = 0; i < t->rows; ++i) {
-      if (at != nullptr && at->int_at(i) != missing_int64 &&
-          day_of_seconds(at->int_at(i)) >= ctx.as_of) {
+      if (at != nullptr && !at->is_missing(i) && day_of_seconds(at->int_at(i)) >= ctx.as_of) {
         continue;
       }
       bool odd = false;

@@ -20,7 +20,7 @@ std::vector<day_t> days_of(const column* c, std::size_t rows) {
   std::vector<day_t> out(rows, no_day);
   if (c == nullptr || !c->integral()) return out;
   for (std::size_t i = 0; i < rows; ++i) {
-    if (c->int_at(i) != missing_int64) out[i] = day_of_seconds(c->int_at(i));
+    if (!c->is_missing(i)) out[i] = day_of_seconds(c->int_at(i));
   }
   return out;
 }
@@ -155,7 +155,7 @@ void emit_summary(const table& t, const row_slice& s, slice_emitter& e) {
     std::int64_t sum = 0;
     std::uint64_t n = 0;
     for (const std::uint32_t r : s.rows) {
-      if (c->int_at(r) == missing_int64) continue;
+      if (c->is_missing(r)) continue;
       sum += c->int_at(r);
       ++n;
     }

@@ -31,7 +31,7 @@ void join_payments(order_data& o, const table& orders, std::span<const read_resu
   std::unordered_map<std::string, std::int64_t> by_order;
   by_order.reserve(pay->rows);
   for (std::size_t i = 0; i < pay->rows; ++i) {
-    if (paid.int_at(i) == missing_int64 || pay_id.is_missing(i)) continue;
+    if (paid.is_missing(i) || pay_id.is_missing(i)) continue;
     by_order[pay_id.text(i)] += paid.int_at(i);
   }
   o.amount_store.assign(o.customer.size(), 0);

@@ -56,7 +56,7 @@ struct bad_conversions {
 void check_order(const table& t, const column& created, conversions& c, const section_context& ctx,
                  const std::string& where, bad_conversions& bad) {
   for (std::size_t i = 0; i < t.rows; ++i) {
-    if (c.at[i] == no_time || created.int_at(i) == missing_int64 || c.at[i] >= created.int_at(i)) {
+    if (c.at[i] == no_time || created.is_missing(i) || c.at[i] >= created.int_at(i)) {
       continue;
     }
     if (!ctx.options.skip_bad_rows) {
@@ -89,7 +89,7 @@ conversions conversions_of(const table& t, const section_context& ctx,
     const column& when = *other->data.find("converted_at");
     std::unordered_map<std::string, std::pair<std::int64_t, std::size_t>> by_id;
     for (std::size_t i = 0; i < other->data.rows; ++i) {
-      if (when.int_at(i) != missing_int64) by_id.try_emplace(id.text(i), when.int_at(i), i);
+      if (!when.is_missing(i)) by_id.try_emplace(id.text(i), when.int_at(i), i);
     }
     const column& mine = *t.find("lead_id");
     std::size_t matched = 0;
@@ -142,7 +142,7 @@ void emit_leads(const table& t, const conversions& c, const row_slice& s, slice_
   std::uint64_t hits = 0;
   for (const std::uint32_t r : s.rows) {
     // A lead without a creation date counts in the leads, not in a cohort's conversion.
-    if (created.int_at(r) == missing_int64) continue;
+    if (created.is_missing(r)) continue;
     hits += c.converted[r];
     made.push_back(created.int_at(r));
     won.push_back(c.at[r]);
@@ -184,8 +184,7 @@ void emit_funnel(const table& t, const conversions& c, const section_context& ct
   std::vector<std::int32_t> reached;
   const column* created = t.find("created_at");
   for (std::size_t i = 0; i < t.rows; ++i) {
-    if (created->int_at(i) != missing_int64 && day_of_seconds(created->int_at(i)) >= ctx.as_of)
-      continue;
+    if (!created->is_missing(i) && day_of_seconds(created->int_at(i)) >= ctx.as_of) continue;
     const std::string text = folded(stage->text(i));
     std::int32_t k = -1;
     for (std::size_t s = 0; s < stages.size(); ++s) {

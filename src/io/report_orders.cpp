@@ -286,6 +286,14 @@ order_data order_data::subset(std::span<const std::uint8_t> keep) const {
   return s;
 }
 
+bool order_data::borrows(const column& c) const noexcept {
+  const auto in = [](const auto& span, const auto& vector) {
+    return !span.empty() && span.data() == vector.data();
+  };
+  return in(customer, c.codes) || in(row_customer, c.codes) || in(day, c.ints32) ||
+         in(amount, c.ints) || in(amount32, c.ints32);
+}
+
 customer_orders order_data::group(unsigned threads) const {
   return amount32.empty() ? customer_orders(view(), threads)
                           : customer_orders(view(), amount32, threads);

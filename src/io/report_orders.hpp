@@ -59,6 +59,8 @@ struct order_data {
   [[nodiscard]] std::int64_t amount_at(std::size_t k) const noexcept {
     return amount32.empty() ? amount[k] : std::int64_t{amount32[k]};
   }
+  /// True when one of the order columns is a column of `c` itself (borrowed, not copied).
+  [[nodiscard]] bool borrows(const column& c) const noexcept;
   /// The orders grouped by customer, amounts from `amount` or `amount32`.
   [[nodiscard]] customer_orders group(unsigned threads) const;
   /// Frees the per-order columns it owns and forgets the borrowed ones (customer, day, amount,

@@ -66,9 +66,8 @@ std::vector<double> spans(const table& t, const column& start, const column& end
   if (skip) {
     ends.assign(end_at.begin(), end_at.end());
     for (std::size_t i = 0; i < t.rows; ++i) {
-      if (ends[i] != missing_int64 && start.int_at(i) != missing_int64 &&
-          ends[i] < start.int_at(i)) {
-        ends[i] = start.int_at(i);  // measured as 0, replaced below
+      if (ends[i] != missing_int64 && start_at[i] != missing_int64 && ends[i] < start_at[i]) {
+        ends[i] = start_at[i];  // measured as 0, replaced below
       }
     }
     end_at = ends;
@@ -112,7 +111,7 @@ ticket_data ticket_data_of(const table& t, const report_options& o,
     // Without creation times there are no durations; resolution comes from the end times.
     if (resolved != nullptr) {
       d.resolved.resize(t.rows);
-      for (std::size_t i = 0; i < t.rows; ++i) d.resolved[i] = resolved->int_at(i) != missing_int64;
+      for (std::size_t i = 0; i < t.rows; ++i) d.resolved[i] = !resolved->is_missing(i);
       d.resolved_from = resolved->header + " present";
     }
     notes.push_back(t.source +
@@ -149,7 +148,7 @@ ticket_data ticket_data_of(const table& t, const report_options& o,
   const column* status = t.find("status");
   if (resolved != nullptr) {
     d.resolved.resize(t.rows);
-    for (std::size_t i = 0; i < t.rows; ++i) d.resolved[i] = resolved->int_at(i) != missing_int64;
+    for (std::size_t i = 0; i < t.rows; ++i) d.resolved[i] = !resolved->is_missing(i);
     d.resolved_from = resolved->header + " present";
   } else if (status != nullptr && status->storage == column_storage::dictionary) {
     std::vector<std::uint8_t> done(status->dictionary.size());

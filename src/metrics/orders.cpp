@@ -70,8 +70,7 @@ void customer_orders::group(const orders_view& orders, std::span<const Amount> a
   // part 1's); each part then scatters its rows. The scatter is the only random access. The
   // last part counts in offset_ shifted by one (its slot for customer c is offset_[c + 1]),
   // which its scatter leaves at the end of c's orders: the offsets, with no array of its own.
-  const std::size_t parts =
-      std::clamp<std::size_t>(threads, 1, std::max<std::size_t>(n / 65536, 1));
+  const std::size_t parts = detail::parts_for(threads, n);
   std::vector<std::vector<std::uint32_t>> next(parts - 1);
   const auto slots = [&](std::size_t p) {
     return p + 1 < parts ? next[p].data() : offset_.data() + 1;
@@ -219,8 +218,7 @@ void customer_summary::update(const customer_orders& orders, unsigned threads) {
          std::to_string(orders.customer_count())});
   }
   if (orders.size() == 0) return;
-  const std::size_t parts =
-      std::clamp<std::size_t>(threads, 1, std::max<std::size_t>(orders.size() / 65536, 1));
+  const std::size_t parts = detail::parts_for(threads, orders.size());
   const std::vector<std::uint32_t> cut = orders.split(static_cast<unsigned>(parts));
   std::vector<std::int64_t> sums(parts, 0);
   on_threads(parts, [&](std::size_t p) {
